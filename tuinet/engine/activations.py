@@ -1,0 +1,79 @@
+"""Activation functions and their derivatives.
+
+Each activation knows f(z) and f'(z). The derivative is allowed to use the
+already-computed a = f(z): for the sigmoid, σ'(z) = a·(1 − a) is both cheaper and
+exactly what the classic tutorials write, so tuinet's numbers match theirs to the bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from tuinet.engine.types import Matrix
+
+__all__ = ["ACTIVATIONS", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "Activation", "sigmoid"]
+
+
+def sigmoid(z: Matrix) -> Matrix:
+    """σ(z) = 1 / (1 + e^(−z)), written exactly as the tutorials write it.
+
+    For z ≪ 0, e^(−z) overflows to inf and 1/inf = 0.0, which *is* the correct limit, so the
+    only thing to make it "stable" is to silence the overflow flag. Keeping the tutorial's
+    formula (rather than the exp(z)/(1+exp(z)) branch) keeps every bit identical to theirs.
+    """
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def _sigmoid_prime(z: Matrix, a: Matrix) -> Matrix:
+    # σ'(z) = σ(z)·(1 − σ(z)) = a·(1 − a)
+    return a * (1.0 - a)
+
+
+def _tanh_prime(z: Matrix, a: Matrix) -> Matrix:
+    # tanh'(z) = 1 − tanh²(z) = 1 − a²
+    return 1.0 - a * a
+
+
+def _relu(z: Matrix) -> Matrix:
+    return np.maximum(z, 0.0)
+
+
+def _relu_prime(z: Matrix, a: Matrix) -> Matrix:
+    # relu'(z) = 1 where z > 0, else 0 (we take 0 at the kink, as most libraries do)
+    return (z > 0.0).astype(np.float64)
+
+
+def _identity(z: Matrix) -> Matrix:
+    return z.copy()
+
+
+def _identity_prime(z: Matrix, a: Matrix) -> Matrix:
+    return np.ones_like(z)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation: its name, its symbol for equations, f and f'."""
+
+    name: str
+    symbol: str
+    f: Callable[[Matrix], Matrix]
+    prime: Callable[[Matrix, Matrix], Matrix]
+    """f'(z), given z and a = f(z)."""
+    prime_text: str
+    """How f'(z) is written in terms of a, for the equation pane."""
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": Activation("sigmoid", "σ", sigmoid, _sigmoid_prime, "a⊙(1−a)"),
+    "tanh": Activation("tanh", "tanh", np.tanh, _tanh_prime, "1−a²"),
+    "relu": Activation("relu", "relu", _relu, _relu_prime, "[z>0]"),
+    "linear": Activation("linear", "id", _identity, _identity_prime, "1"),
+}
+
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+OUTPUT_ACTIVATIONS = ("sigmoid", "linear")

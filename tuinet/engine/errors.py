@@ -1,0 +1,17 @@
+"""Errors the engine raises for bad user input. Each message is one line, fit to show as-is."""
+
+from __future__ import annotations
+
+__all__ = ["ConfigError", "DatasetError", "TuinetError"]
+
+
+class TuinetError(ValueError):
+    """Base class: a problem with what the user asked for, never a bug."""
+
+
+class ConfigError(TuinetError):
+    """A network option is out of range or inconsistent."""
+
+
+class DatasetError(TuinetError):
+    """A dataset name is unknown or a CSV file cannot be used."""

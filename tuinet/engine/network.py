@@ -1,0 +1,396 @@
+"""The network: weights, one backprop iteration, and its schedule of operations.
+
+Shapes (rows are samples, as in the tutorials): a0 = X is N×n0, W_l is n_{l−1}×n_l, b_l is
+1×n_l, z_l and a_l are N×n_l. One iteration, for l = 1…L:
+
+    forward   z_l = a_{l−1} · W_l (+ b_l)        a_l = f(z_l)
+    loss      e = a_L − y                        C = ½ Σ e²   (or ½ mean e²)
+    backward  δ_L = e ⊙ f′(z_L)                  (÷ e.size for the mean loss)
+              dW_l = a_{l−1}ᵀ · δ_l  = ∂C/∂W_l   db_l = Σ_rows δ_l
+              δ_{l−1} = (δ_l · W_lᵀ) ⊙ f′(z_{l−1})
+    update    W_l′ = W_l − lr · dW_l             b_l′ = b_l − lr · db_l
+
+dW_l = a_{l−1}ᵀ · δ_l is a matrix product, not a Kronecker product: ∂C/∂W_l[i,j] =
+Σ_n a_{l−1}[n,i] · δ_l[n,j], a sum over samples of one input times one error — which is
+exactly row i of a_{l−1}ᵀ times column j of δ_l.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from tuinet.engine.activations import ACTIVATIONS, Activation
+from tuinet.engine.config import NetConfig
+from tuinet.engine.datasets import Dataset
+from tuinet.engine.names import shape_text
+from tuinet.engine.trace import Operand, Operation, OpKind, Phase, Trace
+from tuinet.engine.types import Matrix
+
+__all__ = ["Network", "Params", "StepResult"]
+
+_NAME = re.compile(r"^(a|z|delta|dadz|W|dW|b|db)(\d+)(?:_new)?$")
+
+
+@dataclass(frozen=True, eq=False)
+class Params:
+    """The weights (and biases, if on) that one iteration starts from. Arrays are read-only."""
+
+    W: tuple[Matrix, ...]
+    b: tuple[Matrix, ...]
+    """Empty when biases are off; else one 1×n_l row per layer."""
+
+    @staticmethod
+    def frozen(W: list[Matrix], b: list[Matrix]) -> Params:
+        for array in (*W, *b):
+            array.setflags(write=False)
+        return Params(tuple(W), tuple(b))
+
+    @property
+    def finite(self) -> bool:
+        return all(bool(np.isfinite(m).all()) for m in (*self.W, *self.b))
+
+    @property
+    def nbytes(self) -> int:
+        return sum(m.nbytes for m in (*self.W, *self.b))
+
+    def as_dict(self) -> dict[str, Matrix]:
+        out = {f"W{i + 1}": W for i, W in enumerate(self.W)}
+        out.update({f"b{i + 1}": b for i, b in enumerate(self.b)})
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class StepResult:
+    """What a fast (untraced) step returns."""
+
+    params: Params
+    """The weights after the update."""
+    loss: float
+    output: Matrix
+    """a_L of this iteration's forward pass (before its update)."""
+
+
+class Network:
+    """A configured network over a dataset. Stateless: weights are passed in and returned."""
+
+    def __init__(self, config: NetConfig, data: Dataset) -> None:
+        self.config = config
+        self.data = data
+        self.sizes: tuple[int, ...] = (data.n_inputs, *config.hidden, data.n_outputs)
+        self.L = len(self.sizes) - 1
+        self.f: tuple[Activation, ...] = tuple(
+            ACTIVATIONS[config.activation if layer < self.L else config.output_activation]
+            for layer in range(1, self.L + 1)
+        )
+        self.batch_rows = data.n_rows if config.batch == "full" else 1
+        self.labels = self._labels()
+        self.schedule = self._schedule()
+
+    # -- weights -----------------------------------------------------------------------------
+
+    def init_params(self) -> Params:
+        """Initial weights from RandomState(seed), layer by layer.
+
+        ``uniform`` draws exactly what ``np.random.seed(seed); np.random.random((n0, n1));
+        np.random.random((n1, n2))…`` draws, so a learner's notebook shows the same numbers.
+        """
+        rng = np.random.RandomState(self.config.seed)
+        W: list[Matrix] = []
+        for fan_in, fan_out in zip(self.sizes, self.sizes[1:], strict=False):
+            u = rng.random_sample((fan_in, fan_out))
+            if self.config.init == "signed":
+                u = 2 * u - 1
+            elif self.config.init == "xavier":
+                # Glorot & Bengio: U(−r, r) with r = √(6 / (fan_in + fan_out)) keeps the variance of
+                # activations and gradients roughly constant from layer to layer.
+                u = (2 * u - 1) * math.sqrt(6.0 / (fan_in + fan_out))
+            W.append(u)
+        b = [np.zeros((1, n)) for n in self.sizes[1:]] if self.config.bias else []
+        return Params.frozen(W, b)
+
+    # -- which rows an iteration uses ----------------------------------------------------------
+
+    def rows_for(self, iteration: int) -> tuple[int, ...]:
+        """Dataset rows used by 1-based ``iteration``.
+
+        Full batch: every row. Stochastic (``--batch 1``): one row, walking through a fresh
+        permutation of the rows each epoch. Each epoch's permutation comes from its own
+        RandomState([seed, epoch]) so any iteration's row is known without replaying the others.
+        """
+        n = self.data.n_rows
+        if self.config.batch == "full":
+            return tuple(range(n))
+        epoch, position = divmod(iteration - 1, n)
+        order = np.random.RandomState([self.config.seed, epoch]).permutation(n)
+        return (int(order[position]),)
+
+    def batch(self, iteration: int) -> tuple[Matrix, Matrix]:
+        rows = self.rows_for(iteration)
+        if len(rows) == self.data.n_rows:
+            return self.data.X, self.data.y
+        index = list(rows)
+        return self.data.X[index], self.data.y[index]
+
+    # -- one iteration -------------------------------------------------------------------------
+
+    def _compute(self, params: Params, X: Matrix, y: Matrix, out: dict[str, Matrix] | None) -> StepResult:
+        """Forward, loss, backward and update. Records every matrix in ``out`` when given.
+
+        The fast path (out=None) and the traced path run the very same float operations, so
+        a history recomputed without traces is bit-identical to the traced iterations.
+        """
+        L, f, lr, W, b = self.L, self.f, self.config.lr, params.W, params.b
+        a: list[Matrix] = [X]
+        z: list[Matrix] = [X]  # z[0] is unused; keeps z[l] aligned with layer l
+        for layer in range(L):
+            zl = a[layer] @ W[layer]
+            if b:
+                zl = zl + b[layer]
+            z.append(zl)
+            a.append(f[layer].f(zl))
+        aL = a[L]
+        e = aL - y
+        if self.config.loss == "sum":
+            loss = 0.5 * float(np.sum(e * e))
+            g = e  # ∂C/∂a_L = e
+        else:
+            scale = 1.0 / e.size
+            loss = 0.5 * float(np.mean(e * e))
+            g = e * scale  # ∂C/∂a_L = e / (N·K)
+        dadz = f[L - 1].prime(z[L], aL)
+        delta = g * dadz
+        newW: list[Matrix] = [W[0]] * L
+        newb: list[Matrix] = [W[0]] * L if b else []
+        for layer in range(L, 0, -1):
+            i = layer - 1
+            dW = a[i].T @ delta
+            newW[i] = W[i] - lr * dW
+            db = None
+            if b:
+                db = delta.sum(axis=0, keepdims=True)
+                newb[i] = b[i] - lr * db
+            if out is not None:
+                out[f"delta{layer}"] = delta
+                out[f"dadz{layer}"] = dadz
+                out[f"dW{layer}"] = dW
+                if db is not None:
+                    out[f"db{layer}"] = db
+            if layer > 1:
+                dadz = f[i - 1].prime(z[i], a[i])
+                # δ_{l−1} uses W_l *before* its update: the gradient is of the cost at the old weights.
+                delta = (delta @ W[i].T) * dadz
+        if out is not None:
+            out["a0"] = X
+            out["y"] = y
+            for layer in range(1, L + 1):
+                out[f"z{layer}"] = z[layer]
+                out[f"a{layer}"] = a[layer]
+                out[f"W{layer}"] = W[layer - 1]
+                out[f"W{layer}_new"] = newW[layer - 1]
+                if b:
+                    out[f"b{layer}"] = b[layer - 1]
+                    out[f"b{layer}_new"] = newb[layer - 1]
+            out["e"] = e
+            out["loss"] = np.array([[loss]])
+        return StepResult(Params.frozen(newW, newb), loss, aL)
+
+    def fast_step(self, params: Params, iteration: int) -> StepResult:
+        """One iteration without recording a trace (for training runs and history recompute)."""
+        X, y = self.batch(iteration)
+        with np.errstate(all="ignore"):
+            return self._compute(params, X, y, None)
+
+    def run(self, params: Params, first: int, count: int) -> tuple[Params, list[float], Matrix | None]:
+        """``count`` iterations from ``first``; returns final weights, each loss, the last output."""
+        losses: list[float] = []
+        output: Matrix | None = None
+        with np.errstate(all="ignore"):
+            for iteration in range(first, first + count):
+                X, y = self.batch(iteration)
+                result = self._compute(params, X, y, None)
+                params, output = result.params, result.output
+                losses.append(result.loss)
+        return params, losses, output
+
+    def step(self, params: Params, iteration: int) -> Trace:
+        """One traced iteration: every named matrix plus the schedule."""
+        X, y = self.batch(iteration)
+        out: dict[str, Matrix] = {}
+        with np.errstate(all="ignore"):
+            self._compute(params, X, y, out)
+        return Trace.build(
+            iteration, self.rows_for(iteration), out, self.schedule, self.labels, self.L, self.config.bias
+        )
+
+    def forward(self, params: Params, X: Matrix) -> Matrix:
+        """a_L for arbitrary inputs (prediction maps, final outputs)."""
+        a = X
+        with np.errstate(all="ignore"):
+            for layer in range(self.L):
+                z = a @ params.W[layer]
+                if params.b:
+                    z = z + params.b[layer]
+                a = self.f[layer].f(z)
+        return a
+
+    def loss_of(self, params: Params, iteration: int) -> float:
+        """C at ``params`` on the rows of ``iteration`` (for finite differences)."""
+        X, y = self.batch(iteration)
+        with np.errstate(all="ignore"):
+            e = self.forward(params, X) - y
+            return 0.5 * float(np.sum(e * e) if self.config.loss == "sum" else np.mean(e * e))
+
+    # -- the schedule ------------------------------------------------------------------------
+
+    def _labels(self) -> dict[str, str]:
+        labels: dict[str, str] = {}
+        for layer in range(1, self.L + 1):
+            labels[f"dadz{layer}"] = f"{self.f[layer - 1].symbol}′(z{layer})"
+        return labels
+
+    def _shape(self, name: str) -> tuple[int, int]:
+        """The shape every matrix of this network has, from its name."""
+        N, n = self.batch_rows, self.sizes
+        if name in ("e", "y"):
+            return (N, n[-1])
+        match = _NAME.match(name)
+        if match is None:
+            return (1, 1)
+        kind, layer = match.group(1), int(match.group(2))
+        if kind in ("a", "z", "delta", "dadz"):
+            return (N, n[layer])
+        if kind in ("W", "dW"):
+            return (n[layer - 1], n[layer])
+        return (1, n[layer])  # b, db
+
+    def _schedule(self) -> tuple[Operation, ...]:
+        ops: list[Operation] = []
+        L, bias, lr = self.L, self.config.bias, self.config.lr
+        shape = self._shape
+
+        def st(name: str, transpose: bool = False) -> str:
+            return shape_text(shape(name)) + ("ᵀ" if transpose else "")
+
+        def add(**kwargs: object) -> None:
+            ops.append(Operation(index=len(ops), **kwargs))  # type: ignore[arg-type]
+
+        for layer in range(1, L + 1):
+            a, W, z = f"a{layer - 1}", f"W{layer}", f"z{layer}"
+            plus_b = f" + b{layer}" if bias else ""
+            add(
+                phase=Phase.FORWARD,
+                kind=OpKind.MATMUL,
+                result=z,
+                operands=(Operand(a), Operand(W)),
+                formula=f"{z} = {a} · {W}{plus_b}",
+                shapes=f"{st(a)}·{st(W)}{' + ' + st('b' + str(layer)) if bias else ''} → {st(z)}",
+                note="one row per sample, one column per unit",
+                bias=f"b{layer}" if bias else None,
+            )
+            act = self.f[layer - 1]
+            add(
+                phase=Phase.FORWARD,
+                kind=OpKind.ACTIVATION,
+                result=f"a{layer}",
+                operands=(Operand(z),),
+                formula=f"a{layer} = {act.symbol}({z})",
+                shapes=f"{st(z)} → {st(z)}",
+                note="applied to each cell",
+                symbol=act.symbol,
+            )
+        aL = f"a{L}"
+        add(
+            phase=Phase.LOSS,
+            kind=OpKind.ELEMENTWISE,
+            result="e",
+            operands=(Operand(aL), Operand("y")),
+            formula=f"e = {aL} − y",
+            shapes=f"{st(aL)} − {st('y')} → {st('e')}",
+            note="∂C/∂a = e, so the sign of e is the direction of the error",
+        )
+        mean = self.config.loss == "mean"
+        add(
+            phase=Phase.LOSS,
+            kind=OpKind.LOSS,
+            result="loss",
+            operands=(Operand("e"),),
+            formula="C = ½ · mean(e²)" if mean else "C = ½ Σ e²",
+            shapes=f"{st('e')} → (1×1)",
+            note="summed over rows and outputs" if not mean else "averaged over rows and outputs",
+            scale=1.0 / (self.batch_rows * self.sizes[-1]) if mean else 1.0,
+        )
+        fL = self.f[L - 1]
+        n_err = self.batch_rows * self.sizes[-1]
+        add(
+            phase=Phase.BACKWARD,
+            kind=OpKind.ELEMENTWISE,
+            result=f"delta{L}",
+            operands=(Operand("e"), Operand(f"dadz{L}")),
+            formula=(f"δ{L} = e ⊙ {fL.symbol}′(z{L})" if not mean else f"δ{L} = (e / {n_err}) ⊙ {fL.symbol}′(z{L})"),
+            shapes=f"{st('e')} ⊙ {st(f'z{L}')} → {st(f'delta{L}')}",
+            note=f"{fL.symbol}′(z) = {fL.prime_text}",
+            scale=1.0 / n_err if mean else 1.0,
+        )
+        for layer in range(L, 0, -1):
+            a, d, dW = f"a{layer - 1}", f"delta{layer}", f"dW{layer}"
+            add(
+                phase=Phase.BACKWARD,
+                kind=OpKind.MATMUL,
+                result=dW,
+                operands=(Operand(a, True), Operand(d)),
+                formula=f"{dW} = {a}ᵀ · δ{layer}",
+                shapes=f"{st(a, True)}·{st(d)} → {st(dW)}",
+                note=f"the shape of W{layer}; Σ over samples n of {a}[n]ᵀ ⊗ δ{layer}[n]",
+            )
+            if bias:
+                add(
+                    phase=Phase.BACKWARD,
+                    kind=OpKind.REDUCE,
+                    result=f"db{layer}",
+                    operands=(Operand(d),),
+                    formula=f"db{layer} = Σ_rows δ{layer}",
+                    shapes=f"{st(d)} → {st(f'db{layer}')}",
+                    note=f"the shape of b{layer}",
+                )
+            if layer > 1:
+                prev = layer - 1
+                fp = self.f[prev - 1]
+                add(
+                    phase=Phase.BACKWARD,
+                    kind=OpKind.MATMUL,
+                    result=f"delta{prev}",
+                    operands=(Operand(d), Operand(f"W{layer}", True)),
+                    formula=f"δ{prev} = (δ{layer} · W{layer}ᵀ) ⊙ {fp.symbol}′(z{prev})",
+                    shapes=f"{st(d)}·{st(f'W{layer}', True)} ⊙ {st(f'z{prev}')} → {st(f'delta{prev}')}",
+                    note=f"the error sent back through W{layer}; {fp.symbol}′(z) = {fp.prime_text}",
+                    gate=f"dadz{prev}",
+                )
+        for layer in range(L, 0, -1):
+            W = f"W{layer}"
+            add(
+                phase=Phase.UPDATE,
+                kind=OpKind.UPDATE,
+                result=f"{W}_new",
+                operands=(Operand(W), Operand(f"d{W}")),
+                formula=f"{W}′ = {W} − lr·d{W}",
+                shapes=f"{st(W)} − {lr:g}·{st('d' + W)} → {st(W)}",
+                note=f"lr = {lr:g}; the same as {W} += lr·a{layer - 1}ᵀ·(−δ{layer})",
+                scale=lr,
+            )
+            if bias:
+                bn = f"b{layer}"
+                add(
+                    phase=Phase.UPDATE,
+                    kind=OpKind.UPDATE,
+                    result=f"{bn}_new",
+                    operands=(Operand(bn), Operand(f"d{bn}")),
+                    formula=f"{bn}′ = {bn} − lr·d{bn}",
+                    shapes=f"{st(bn)} − {lr:g}·{st('d' + bn)} → {st(bn)}",
+                    note=f"lr = {lr:g}",
+                    scale=lr,
+                )
+        return tuple(ops)
