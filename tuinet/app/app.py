@@ -1,0 +1,261 @@
+"""The tuinet App: owns the session, turns keys into cursor moves, and publishes one view per frame.
+
+Data flow: a key runs an action → the session computes the new cursor (integer arithmetic) →
+a publish is scheduled once, however many keys arrive before it runs → the publish builds an
+immutable StepView and sets it on ``view`` → each pane, bound to ``view``, redraws only if its
+own content changed.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, ScrollableContainer
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from tuinet.app.panes import MatrixPane, StagePane
+from tuinet.app.screens import HelpScreen, JumpScreen
+from tuinet.app.session import Cursor, Granularity, Session
+from tuinet.app.status import EquationPane, PaneBar, StatusBar
+from tuinet.app.themes import THEME_NAMES, THEMES
+from tuinet.app.view import PANES, StepView
+from tuinet.engine import NetConfig, OpKind
+
+__all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
+
+MIN_SIZE = (70, 22)
+"""Below this the layout cannot show a matrix product legibly; a notice replaces it."""
+COMPACT_BELOW = (120, 36)
+"""Below this only one matrix pane is shown at a time (keys 1–5, or following the operation)."""
+PLAY_DELAYS = (2.0, 1.0, 0.5, 0.25, 0.12, 0.06, 0.03)
+"""Seconds between auto-play steps, slowest to fastest."""
+JUMP_CHUNK = 2_000
+"""Iterations computed per slice of a long jump, so the worker yields the history lock often."""
+
+
+class TuinetApp(App[None]):
+    """Step through backprop: iteration, operation or matrix cell at a time."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tuinet"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "step('iteration', True)", "Iteration", key_display="space"),
+        Binding("backspace", "step('iteration', False)", "Back", key_display="⌫"),
+        Binding("right", "step('operation', True)", "Op", key_display="→"),
+        Binding("left", "step('operation', False)", "Op back", key_display="←", show=False),
+        Binding("l", "step('operation', True)", "Next operation", show=False),
+        Binding("h", "step('operation', False)", "Previous operation", show=False),
+        Binding("full_stop", "step('cell', True)", "Cell", key_display="."),
+        Binding("comma", "step('cell', False)", "Cell back", key_display=",", show=False),
+        Binding("down,j", "step('cell', True)", "Next cell", show=False),
+        Binding("up,k", "step('cell', False)", "Previous cell", show=False),
+        Binding("p", "play", "Play"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
+        Binding("minus,underscore", "speed(-1)", "Slower", show=False),
+        Binding("g", "jump", "Go to"),
+        Binding("r", "reset", "Reset", show=False),
+        *(Binding(str(n), f"pane({n})", f"Pane {n}", show=False) for n in range(1, 6)),
+        Binding("0", "pane(0)", "Follow", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+    ]
+
+    view: reactive[StepView | None] = reactive(None)
+    """What the screen shows; every pane is bound to it."""
+    playing: reactive[bool] = reactive(False)
+
+    def __init__(self, session: Session, theme: str = "dark", digits: int = 3) -> None:
+        super().__init__()
+        self.session = session
+        self.digits = digits
+        for t in THEMES:
+            self.register_theme(t)
+        self.theme = THEME_NAMES.get(theme, theme)
+        self._target = session.cursor
+        self._cell_mode = False
+        self._granularity = Granularity.ITERATION
+        self._publish_pending = False
+        self._play_timer: Timer | None = None
+        self._speed = 2
+        self._pinned: str | None = None
+        self._jumping = False
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar().data_bind(TuinetApp.view)
+        yield EquationPane().data_bind(TuinetApp.view)
+        yield StagePane().data_bind(TuinetApp.view)
+        yield PaneBar(id="pane-bar")
+        panes = {pane: MatrixPane(pane, number).data_bind(TuinetApp.view) for number, pane in enumerate(PANES, 1)}
+        with ScrollableContainer(id="panes", can_focus=False):
+            # Inputs and weights are small: side by side. The others are one full-width band each.
+            with Horizontal(id="pane-top"):
+                yield panes["inputs"]
+                yield panes["weights"]
+            yield panes["activations"]
+            yield panes["deltas"]
+            yield panes["updates"]
+        yield Static(id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._publish()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        screen = self.screen if isinstance(self.screen, Screen) else None
+        if screen is None:
+            return
+        too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        self.set_class(too_small, "-too-small")
+        self.set_class(not too_small and (width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1]), "-compact")
+        if too_small:
+            self.query_one("#too-small", Static).update(
+                f"terminal too small (needs {MIN_SIZE[0]}×{MIN_SIZE[1]}, is {width}×{height})\n\n"
+                "enlarge the window or the font smaller · q quits"
+            )
+        self._show_active_pane()
+
+    # -- moving the cursor ----------------------------------------------------------------
+
+    def action_step(self, granularity: str, forward: bool) -> None:
+        self._granularity = Granularity(granularity)
+        self._cell_mode = self._granularity is Granularity.CELL
+        self._go(self.session.move(self._target, self._granularity, forward))
+
+    def action_reset(self) -> None:
+        self.action_pause()
+        self._cell_mode = False
+        self._go(Cursor())
+
+    def _go(self, cursor: Cursor) -> None:
+        """Aim at ``cursor``; the screen catches up once, after any keys already queued."""
+        self._target = cursor
+        if not self._publish_pending:
+            self._publish_pending = True
+            self.call_later(self._publish)
+
+    def _publish(self) -> None:
+        self._publish_pending = False
+        target = self._target
+        if target.iteration > self.session.history.head + 1 + JUMP_CHUNK:
+            self._extend_to(target.iteration)  # far ahead: compute in a worker, keep the keys alive
+            return
+        view = self.view
+        if view is not None and view.cursor == target and view.cell_mode == self._cell_mode:
+            return
+        self.session.cursor = target
+        self.view = StepView(self.session, target, previous=view, cell_mode=self._cell_mode, digits=self.digits)
+        self._show_active_pane()
+
+    # -- panes in compact layouts -----------------------------------------------------------
+
+    def _follow_pane(self) -> str:
+        view = self.view
+        if view is None or view.op is None:
+            return "inputs"
+        op = view.op
+        if op.kind is OpKind.LOSS:
+            return "deltas"
+        for pane in PANES:
+            if op.result in view.pane_names[pane]:
+                return pane
+        return "activations"
+
+    def _show_active_pane(self) -> None:
+        active = self._pinned or self._follow_pane()
+        for pane in PANES:
+            self.query_one(f"#pane-{pane}").set_class(pane == active, "-active")
+        self.query_one("#pane-bar", PaneBar).show(active, self._pinned is None)
+
+    def action_pane(self, number: int) -> None:
+        self._pinned = PANES[number - 1] if number else None
+        self._show_active_pane()
+
+    # -- auto-play ------------------------------------------------------------------------
+
+    def action_play(self) -> None:
+        if self.playing:
+            self.action_pause()
+        else:
+            self.playing = True
+            self._restart_timer()
+            self.notify(f"playing by {self._granularity}, every {PLAY_DELAYS[self._speed]:g} s — p pauses", timeout=2)
+
+    def action_pause(self) -> None:
+        self.playing = False
+        if self._play_timer is not None:
+            self._play_timer.stop()
+            self._play_timer = None
+
+    def _restart_timer(self) -> None:
+        if self._play_timer is not None:
+            self._play_timer.stop()
+        self._play_timer = self.set_interval(PLAY_DELAYS[self._speed], self._tick)
+
+    def _tick(self) -> None:
+        before = self._target
+        self._go(self.session.move(before, self._granularity, True))
+        if self._target == before:  # reached the end
+            self.action_pause()
+
+    def action_speed(self, change: int) -> None:
+        self._speed = max(0, min(len(PLAY_DELAYS) - 1, self._speed + change))
+        if self.playing:
+            self._restart_timer()
+        self.notify(f"step every {PLAY_DELAYS[self._speed]:g} s", timeout=1.5)
+
+    # -- jumps ------------------------------------------------------------------------------
+
+    def action_jump(self) -> None:
+        def done(number: int | None) -> None:
+            if number is not None:
+                self._cell_mode = False
+                self._go(self.session.jump(number))
+
+        self.push_screen(JumpScreen(self._target.iteration, self.session.max_iteration), done)
+
+    @work(thread=True, exclusive=True, group="extend")
+    def _extend_to(self, iteration: int) -> None:
+        """Compute history up to ``iteration`` in slices, off the event loop, then show it."""
+        history = self.session.history
+        worker = get_current_worker()
+        total = iteration - 1 - history.head
+        self.call_from_thread(self.notify, f"computing {total:,} iterations…", timeout=2)
+        while history.head + 1 < iteration and not worker.is_cancelled:
+            history.extend(min(JUMP_CHUNK, iteration - 1 - history.head))
+        if not worker.is_cancelled:
+            self.call_from_thread(self._publish)
+
+    # -- the rest -------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Keys", "Show every key and how to read the panes", self.action_help)
+        yield SystemCommand("Go to iteration", "Jump to iteration N", self.action_jump)
+        yield SystemCommand("Reset", "Back to the start of iteration 1", self.action_reset)
+        for name, theme in THEME_NAMES.items():
+            yield SystemCommand(
+                f"Theme: {name}", f"Switch to the {name} theme ({theme})", lambda t=theme: setattr(self, "theme", t)
+            )
+
+
+def make_app(config: NetConfig, *, theme: str = "dark", digits: int = 3) -> TuinetApp:
+    """The app for ``config``: the one factory the CLI, the tests and the screenshot script share."""
+    return TuinetApp(Session(config), theme=theme, digits=digits)

@@ -1,0 +1,272 @@
+"""The matrix panes (inputs, weights, activations, deltas, updates) and the stage.
+
+Each pane is one small widget with a ``view`` reactive bound to the app's. It redraws only
+when what it shows changed (Textual resends everything a widget renders on refresh, so a
+pane that did not change must not refresh).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import RenderableType
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tuinet.app.render import Block, Palette, flow, matrix_block, symbol_block
+from tuinet.app.view import StepView
+from tuinet.engine import OpKind
+
+__all__ = ["PANE_TITLES", "MatrixPane", "MatrixWidget", "StagePane"]
+
+GAP = 3
+"""Columns between matrices side by side."""
+
+PANE_TITLES = {
+    "inputs": "Inputs",
+    "weights": "Weights",
+    "activations": "Activations",
+    "deltas": "Deltas",
+    "updates": "Updates",
+}
+
+
+class MatrixWidget(Widget):
+    """A widget that draws matrices from the current view, in the theme's colours."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "matrix--positive",
+        "matrix--negative",
+        "matrix--zero",
+        "matrix--empty",
+        "matrix--bracket",
+        "matrix--title",
+        "matrix--shape",
+        "matrix--operand",
+        "matrix--result",
+        "matrix--operand-title",
+        "matrix--result-title",
+        "matrix--changed",
+        "matrix--bad",
+    }
+    DEFAULT_CSS = """
+    MatrixWidget {
+        height: auto;
+        & > .matrix--positive { color: $text-success; }
+        & > .matrix--negative { color: $text-error; }
+        & > .matrix--zero { color: $text-muted; }
+        & > .matrix--empty { color: $text-disabled; }
+        & > .matrix--bracket { color: $text-muted; }
+        & > .matrix--title { text-style: bold; color: $text; }
+        & > .matrix--shape { color: $text-muted; }
+        & > .matrix--operand { background: $primary 35%; text-style: bold; }
+        & > .matrix--result { background: $accent; color: $text; text-style: bold; }
+        & > .matrix--operand-title { color: $text-primary; text-style: bold underline; }
+        & > .matrix--result-title { color: $text-accent; text-style: bold reverse; }
+        & > .matrix--changed { text-style: underline; }
+        & > .matrix--bad { color: $text-warning; text-style: bold; }
+    }
+    """
+
+    view: reactive[StepView | None] = reactive(None, layout=True)
+    """The app's view of the cursor; bound with data_bind."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._key: tuple[object, ...] | None = None
+        self.max_rows = 8
+
+    def palette(self) -> Palette:
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(f"matrix--{name}", partial=True)
+
+        return Palette(
+            positive=style("positive"),
+            negative=style("negative"),
+            zero=style("zero"),
+            empty=style("empty"),
+            bracket=style("bracket"),
+            title=style("title"),
+            shape=style("shape"),
+            operand=style("operand"),
+            result=style("result"),
+            operand_title=style("operand-title"),
+            result_title=style("result-title"),
+            changed=style("changed"),
+            bad=style("bad"),
+        )
+
+    def content_key(self, view: StepView) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def watch_view(self, view: StepView | None) -> None:
+        if view is None:
+            return
+        key = self.content_key(view)
+        if key != self._key:
+            self._key = key
+            self.refresh(layout=True)
+
+    def on_resize(self) -> None:
+        self._key = None
+        self.refresh(layout=True)
+
+    def _text(self, text: Text) -> Text:
+        text.no_wrap = True
+        text.overflow = "crop"
+        text.end = ""
+        return text
+
+
+class MatrixPane(MatrixWidget):
+    """One of the five panes: its matrices, laid out to fit."""
+
+    DEFAULT_CSS = """
+    MatrixPane {
+        border-top: round $panel-lighten-2;
+        border-title-color: $text-muted;
+        padding: 0 1;
+        &.-involved { border-top: round $primary; border-title-color: $text-primary; }
+    }
+    """
+
+    def __init__(self, pane: str, number: int) -> None:
+        super().__init__(id=f"pane-{pane}", classes="pane")
+        self.pane = pane
+        self.border_title = f"{number} {PANE_TITLES[pane]}"
+
+    def content_key(self, view: StepView) -> tuple[object, ...]:
+        return (view.pane_key(self.pane), view.digits, self.app.theme)
+
+    def watch_view(self, view: StepView | None) -> None:
+        if view is not None:
+            involved = view.op is not None and any(n in view.op.names for n in view.pane_names[self.pane])
+            if self.pane == "weights" and view.op is not None:
+                involved = involved or any(n.removesuffix("_new") in view.op.names for n in view.pane_names["weights"])
+            self.set_class(involved, "-involved")
+            if self.pane == "inputs" and view.session.config.batch != "full":
+                self.border_subtitle = f"row {view.trace.rows[0]} of X"
+        super().watch_view(view)
+
+    def _blocks(self, view: StepView, width: int) -> list[Block]:
+        palette = self.palette()
+        return [
+            matrix_block(
+                view.shown(name),
+                palette,
+                view.digits,
+                changed=view.changed(name),
+                max_rows=self.max_rows,
+                max_width=width,
+            )
+            for name in view.pane_names[self.pane]
+        ]
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """For ``width: auto``: all matrices side by side, if the container allows."""
+        if self.view is None:
+            return 10
+        blocks = self._blocks(self.view, container.width)
+        return min(container.width, sum(b.width for b in blocks) + GAP * (len(blocks) - 1))
+
+    def render(self) -> RenderableType:
+        view = self.view
+        if view is None:
+            return ""
+        width = max(10, self.content_size.width)
+        return self._text(flow(self._blocks(view, width), width, gap=GAP))
+
+
+class StagePane(MatrixWidget):
+    """The current operation with its operands and result side by side: watch the product form.
+
+    Transposed operands are drawn transposed (a1ᵀ, not a1), so "row i of the left times
+    column j of the right" is literally what the highlights show.
+    """
+
+    DEFAULT_CSS = """
+    StagePane {
+        border-top: round $accent 60%;
+        border-title-color: $text-accent;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="stage")
+        self.border_title = "Operation"
+        self.max_rows = 10
+
+    def content_key(self, view: StepView) -> tuple[object, ...]:
+        if view.op is None:
+            return ("start", view.cursor.iteration, view.digits, self.app.theme)
+        names = view.op.names
+        parts = [(view.shown(n).filled, view.shown(n).region) for n in names]
+        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
+
+    def render(self) -> RenderableType:
+        view = self.view
+        if view is None:
+            return ""
+        op = view.op
+        if op is None:
+            self.border_title = f"Iteration {view.cursor.iteration}"
+            text = Text.assemble(
+                ("Iteration ", "bold"),
+                (str(view.cursor.iteration), "bold"),
+                " is about to start: the inputs and weights below are all there is.\n",
+                ("→", "bold"),
+                " runs one operation, ",
+                (".", "bold"),
+                " one matrix cell, ",
+                ("space", "bold"),
+                " the whole iteration.",
+            )
+            return self._text(text)
+        self.border_title = f"Operation {op.index + 1}/{len(view.session.schedule)} · {op.phase}"
+        palette = self.palette()
+        width = max(10, self.content_size.width)
+        digits = view.digits
+
+        def block(name: str, transpose: bool = False, label: str | None = None) -> Block:
+            return matrix_block(
+                view.shown(name),
+                palette,
+                digits,
+                max_rows=self.max_rows,
+                max_width=width,
+                transpose=transpose,
+                label=label,
+            )
+
+        parts: list[Block] = []
+        kind = op.kind
+        operands = [block(o.name, o.transpose) for o in op.operands]
+        if kind is OpKind.MATMUL:
+            parts = [operands[0], _op("·"), operands[1]]
+            if op.bias:
+                parts += [_op("+"), block(op.bias)]
+            if op.gate:
+                parts += [_op("⊙"), block(op.gate)]
+        elif kind is OpKind.ACTIVATION:
+            parts = [_op(f"{op.symbol}("), operands[0], _op(")")]
+        elif kind is OpKind.ELEMENTWISE:
+            parts = [operands[0], _op("−" if op.result == "e" else "⊙"), operands[1]]
+        elif kind is OpKind.LOSS:
+            parts = [_op("½Σ(" if op.scale == 1.0 else "½·mean("), operands[0], _op(")²")]
+        elif kind is OpKind.REDUCE:
+            parts = [_op("Σ_rows"), operands[0]]
+        else:  # update
+            parts = [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
+        parts += [_op("→"), block(op.result)]
+        height = max(len(p.lines) for p in parts)
+        parts = [symbol_block(p.lines[0].plain, height) if p.width and not p.lines[1:] else p for p in parts]
+        return self._text(flow(parts, width, gap=1))
+
+
+def _op(symbol: str) -> Block:
+    """A placeholder block for an operator; sized once the band height is known."""
+    return Block([Text(f" {symbol} ")], len(symbol) + 2)

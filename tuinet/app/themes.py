@@ -1,0 +1,46 @@
+"""Themes: a dark default, a high-contrast light one for projectors, and ANSI for SSH links.
+
+The ANSI theme uses the terminal's own 16 colours, so it looks right whatever the student's
+terminal and costs the fewest bytes per frame over a slow link.
+"""
+
+from __future__ import annotations
+
+from textual.theme import Theme
+
+__all__ = ["THEMES", "THEME_NAMES"]
+
+THEMES = (
+    Theme(
+        name="tuinet-dark",
+        primary="#5FAFFF",
+        secondary="#87AFD7",
+        accent="#FFAF5F",
+        warning="#FFD75F",
+        error="#FF5F5F",
+        success="#87D787",
+        foreground="#E4E4E4",
+        background="#121212",
+        surface="#1C1C1C",
+        panel="#262626",
+        dark=True,
+    ),
+    Theme(
+        name="tuinet-light",
+        # Projectors wash out pale colours: strong hues on white, nothing lighter than mid-tones.
+        primary="#005FAF",
+        secondary="#5F5F87",
+        accent="#AF5F00",
+        warning="#875F00",
+        error="#AF0000",
+        success="#005F00",
+        foreground="#000000",
+        background="#FFFFFF",
+        surface="#F2F2F2",
+        panel="#E4E4E4",
+        dark=False,
+    ),
+)
+
+THEME_NAMES = {"dark": "tuinet-dark", "light": "tuinet-light", "ansi": "ansi-dark"}
+"""The --theme choices and the Textual theme each one selects."""

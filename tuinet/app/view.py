@@ -1,0 +1,215 @@
+"""What the screen shows at one cursor position: an immutable view over the trace.
+
+Panes never compute numbers; they ask the view for a named matrix as it *stands at the
+cursor*: its values, how many of its cells are filled yet, whether it is an operand or the
+result of the current operation (and which row/column/cell of it to highlight), and which of
+its cells changed since the previous cursor position. This module imports no UI library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from tuinet.app.session import Cursor, Session
+from tuinet.engine import Cell, Operation, Region, Trace, explain_cell
+from tuinet.engine.types import Matrix
+
+BoolMatrix = npt.NDArray[np.bool_]
+
+__all__ = ["PANES", "Role", "Shown", "StepView"]
+
+
+class Role(StrEnum):
+    NONE = ""
+    OPERAND = "operand"
+    RESULT = "result"
+
+
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """A matrix as it stands at the cursor."""
+
+    name: str
+    label: str
+    values: Matrix
+    filled: int
+    """Cells filled so far, in row-major order (values.size when complete, 0 when not reached)."""
+    role: Role = Role.NONE
+    region: Region | None = None
+    """The part to highlight (a row or column read by the current cell, the cell being written)."""
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        rows, cols = self.values.shape
+        return int(rows), int(cols)
+
+    @property
+    def reached(self) -> bool:
+        return self.filled > 0
+
+    def is_filled(self, row: int, col: int) -> bool:
+        return row * int(self.values.shape[1]) + col < self.filled
+
+    def key(self) -> tuple[object, ...]:
+        """Everything that decides how this matrix looks (for skipping redraws)."""
+        region = None if self.region is None else (self.region.kind, self.region.i, self.region.j)
+        return (self.name, self.filled, self.role, region, id(self.values))
+
+
+def _pane_names(session: Session) -> dict[str, tuple[str, ...]]:
+    L, bias = session.network.L, session.config.bias
+    layers = range(1, L + 1)
+    weights = tuple(n for layer in layers for n in (f"W{layer}", *((f"b{layer}",) if bias else ())))
+    updates = tuple(f"dW{layer}" for layer in layers)
+    updates += tuple(f"db{layer}" for layer in layers) if bias else ()
+    updates += tuple(f"W{layer}_new" for layer in layers)
+    updates += tuple(f"b{layer}_new" for layer in layers) if bias else ()
+    return {
+        "inputs": ("a0", "y"),
+        "weights": weights,
+        "activations": tuple(n for layer in layers for n in (f"z{layer}", f"a{layer}")),
+        "deltas": ("e", *(n for layer in reversed(layers) for n in (f"dadz{layer}", f"delta{layer}"))),
+        "updates": updates,
+    }
+
+
+PANES = ("inputs", "weights", "activations", "deltas", "updates")
+"""The five matrix panes, in screen order (keys 1–5)."""
+
+
+class StepView:
+    """The screen's content at ``cursor``; ``previous`` is the view it replaces (for change marks)."""
+
+    def __init__(
+        self,
+        session: Session,
+        cursor: Cursor,
+        previous: StepView | None = None,
+        cell_mode: bool = False,
+        digits: int = 3,
+    ) -> None:
+        self.session = session
+        self.digits = digits
+        self.cursor = cursor
+        self.trace: Trace = session.history.trace(cursor.iteration)
+        self.op: Operation | None = session.schedule[cursor.op] if cursor.op >= 0 else None
+        self.cell_mode = cell_mode or (self.op is not None and cursor.cells < session.size(cursor.op))
+        self._previous = previous
+        if previous is not None:
+            previous._previous = None  # keep one step of memory, not a chain
+        self._shown: dict[str, Shown] = {}
+        self.pane_names = _pane_names(session)
+        # Which operation produces each name; inputs and weights exist from the start.
+        self._producer: dict[str, int] = {op.result: op.index for op in session.schedule}
+        for op in session.schedule:
+            if op.gate is not None:
+                self._producer[op.gate] = op.index
+            for operand in op.operands:
+                if operand.name.startswith("dadz"):
+                    self._producer[operand.name] = op.index
+
+    # -- the current operation and cell --------------------------------------------------
+
+    @cached_property
+    def cell(self) -> Cell | None:
+        """The cell just computed, when stepping cell by cell."""
+        if self.op is None or not self.cell_mode or self.cursor.cells < 1:
+            return None
+        cols = int(self.trace[self.op.result].shape[1])
+        index = self.cursor.cells - 1
+        return explain_cell(self.trace, self.op, index // cols, index % cols, digits=self.digits)
+
+    @property
+    def phase(self) -> str:
+        return "start" if self.op is None else str(self.op.phase)
+
+    @property
+    def loss(self) -> float | None:
+        """This iteration's loss, once the loss operation has run."""
+        return self.trace.loss if self._filled("loss") else None
+
+    @cached_property
+    def diverged(self) -> bool:
+        at = self.session.history.diverged_at
+        return at is not None and self.cursor.iteration >= at
+
+    # -- matrices as they stand -----------------------------------------------------------
+
+    def _filled(self, name: str) -> int:
+        size = int(self.trace[name].size)
+        producer = self._producer.get(name)
+        if producer is None:
+            return size
+        if producer < self.cursor.op:
+            return size
+        if producer == self.cursor.op and self.op is not None:
+            # The result fills cell by cell; an operand made alongside it (σ′(z) for δ) is shown whole.
+            return self.cursor.cells if name == self.op.result else size
+        return 0
+
+    def shown(self, name: str) -> Shown:
+        """``name`` as it stands at the cursor (weights show their update as it is applied)."""
+        cached = self._shown.get(name)
+        if cached is not None:
+            return cached
+        values = self.trace[name]
+        filled = self._filled(name)
+        if name in self.trace and f"{name}_new" in self.trace:
+            # A weight matrix "as it stands": the old values until its update runs, then the new.
+            new_filled = self._filled(f"{name}_new")
+            if new_filled:
+                mixed = values.copy().ravel()
+                mixed[:new_filled] = self.trace[f"{name}_new"].ravel()[:new_filled]
+                values = mixed.reshape(values.shape)
+        role, region = self._role(name)
+        shown = Shown(name, self.trace.label(name), values, filled, role, region)
+        self._shown[name] = shown
+        return shown
+
+    def _role(self, name: str) -> tuple[Role, Region | None]:
+        op = self.op
+        if op is None:
+            return Role.NONE, None
+        cell = self.cell
+        if name == op.result:
+            return Role.RESULT, (cell.highlights.get(name) if cell else Region("all"))
+        if name in op.names:
+            return Role.OPERAND, (cell.highlights.get(name, Region("all")) if cell else Region("all"))
+        return Role.NONE, None
+
+    def changed(self, name: str) -> BoolMatrix | None:
+        """A boolean mask of cells whose shown value differs from the previous cursor position."""
+        previous = self._previous
+        if previous is None:
+            return None
+        now, before = self.shown(name), previous.shown(name)
+        if now.filled == 0:
+            return None
+        mask_now = _filled_mask(now)
+        mask_before = _filled_mask(before)
+        with np.errstate(invalid="ignore"):
+            differ = ~((now.values == before.values) | (np.isnan(now.values) & np.isnan(before.values)))
+        changed = mask_now & (~mask_before | differ)
+        return changed if changed.any() else None
+
+    def pane_key(self, pane: str) -> tuple[object, ...]:
+        """What decides a pane's look; equal keys mean there is nothing to redraw."""
+        parts: list[object] = [self.cursor.iteration if pane != "inputs" else 0]
+        for name in self.pane_names[pane]:
+            shown = self.shown(name)
+            changed = self.changed(name)
+            parts.append((shown.filled, shown.role, shown.region, None if changed is None else changed.tobytes()))
+            if name.startswith("W") or name.startswith("b"):
+                parts.append(shown.values.tobytes())
+        if pane == "inputs":
+            parts.append(self.trace.rows)
+        return tuple(parts)
+
+
+def _filled_mask(shown: Shown) -> BoolMatrix:
+    return np.arange(shown.values.size).reshape(shown.values.shape) < shown.filled
