@@ -23,9 +23,17 @@ def sigmoid(z: Matrix) -> Matrix:
     For z ≪ 0, e^(−z) overflows to inf and 1/inf = 0.0, which *is* the correct limit, so the
     only thing to make it "stable" is to silence the overflow flag. Keeping the tutorial's
     formula (rather than the exp(z)/(1+exp(z)) branch) keeps every bit identical to theirs.
+    For z ≫ 0, e^(−z) underflows to 0 (the right limit again), flagged only if someone asked.
     """
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", under="ignore"):
         return 1.0 / (1.0 + np.exp(-z))
+
+
+def _sigmoid_unguarded(z: Matrix) -> Matrix:
+    # The same formula without the errstate: the network calls activations inside one
+    # np.errstate(all="ignore") per run, and entering an errstate costs ~0.8 µs — a tenth of a
+    # whole iteration of the default net.
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def _sigmoid_prime(z: Matrix, a: Matrix) -> Matrix:
@@ -62,6 +70,7 @@ class Activation:
     name: str
     symbol: str
     f: Callable[[Matrix], Matrix]
+    """f(z). May overflow (sigmoid of z ≪ 0): call it inside ``np.errstate(all="ignore")``."""
     prime: Callable[[Matrix, Matrix], Matrix]
     """f'(z), given z and a = f(z)."""
     prime_text: str
@@ -69,7 +78,7 @@ class Activation:
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "sigmoid": Activation("sigmoid", "σ", sigmoid, _sigmoid_prime, "a⊙(1−a)"),
+    "sigmoid": Activation("sigmoid", "σ", _sigmoid_unguarded, _sigmoid_prime, "a⊙(1−a)"),
     "tanh": Activation("tanh", "tanh", np.tanh, _tanh_prime, "1−a²"),
     "relu": Activation("relu", "relu", _relu, _relu_prime, "[z>0]"),
     "linear": Activation("linear", "id", _identity, _identity_prime, "1"),

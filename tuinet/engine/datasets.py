@@ -8,6 +8,7 @@ though the network has no separate bias vector.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from dataclasses import dataclass
@@ -98,7 +99,11 @@ def _load_csv(path: str, targets: int, max_rows: int, max_columns: int) -> Datas
         raise DatasetError(f"CSV {path!r} is binary, not text")
 
     try:
-        raw = [row for row in csv.reader(text.splitlines()) if any(cell.strip() for cell in row)]
+        # The reader gets the text itself, not its lines: a quoted field spanning two lines ("1⏎2") then
+        # stays one field and is refused, instead of being glued into the number 12. Each row keeps its
+        # physical line number (blank lines are skipped but still counted) for the error messages.
+        reader = csv.reader(io.StringIO(text, newline=""))
+        raw = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     except csv.Error as error:
         raise DatasetError(f"CSV {path!r} cannot be parsed: {error}") from None
     if not raw:
@@ -111,17 +116,17 @@ def _load_csv(path: str, targets: int, max_rows: int, max_columns: int) -> Datas
             return None
 
     # An optional header: the first row may be names, if it does not parse as numbers.
-    start = 0 if parse(raw[0]) is not None else 1
+    start = 0 if parse(raw[0][1]) is not None else 1
     body = raw[start:]
     if not body:
         raise DatasetError(f"CSV {path!r} has a header but no data rows")
-    width = len(raw[0])
+    width = len(raw[0][1])
     if width > max_columns:
         raise DatasetError(f"CSV {path!r} has {width} columns; the limit is {max_columns}")
     if len(body) > max_rows:
         raise DatasetError(f"CSV {path!r} has {len(body)} rows; the limit is {max_rows}")
     rows: list[list[float]] = []
-    for number, row in enumerate(body, start=start + 1):
+    for number, row in body:
         if len(row) != width:
             raise DatasetError(f"CSV {path!r} line {number} has {len(row)} columns, expected {width} (ragged rows)")
         values = parse(row)

@@ -143,3 +143,19 @@ class History:
     @property
     def checkpoint_count(self) -> int:
         return len(self._checkpoints)
+
+    def loss_curve(self, last: int, points: int = 64) -> list[float]:
+        """Up to ``points`` losses sampled evenly from iterations 1…last (for a plot; O(points))."""
+        with self._lock:
+            last = min(last, self.head)
+            if last <= 0:
+                return []
+            if last <= points:
+                values = list(self._losses[:last])
+            else:
+                step = (last - 1) / (points - 1)
+                values = [self._losses[round(k * step)] for k in range(points)]
+        # A plot cannot draw inf/NaN; clip them to the largest finite value seen so it still reads.
+        finite = [v for v in values if math.isfinite(v)]
+        ceiling = max(finite, default=0.0)
+        return [v if math.isfinite(v) else ceiling for v in values]
