@@ -16,6 +16,7 @@ from typing import NoReturn
 from tuinet import __version__
 from tuinet.engine import build
 from tuinet.engine.errors import TuinetError
+from tuinet.exporting import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, write
 from tuinet.options import add_network_options, config_from_args, int_in_range, positive_int
 from tuinet.report import NON_FINITE_HELP, trace_json, write_report
 from tuinet.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
@@ -35,6 +36,7 @@ examples:
   tuinet --hidden 8,8 --activation tanh    two hidden layers of 8 tanh units
   tuinet --dataset data.csv --targets 2    your own data: the last 2 CSV columns are targets
   tuinet train --steps 1000 --json         train without the app; see `tuinet train --help`
+  tuinet export --iteration 3 > step3.py   iteration 3 as a numpy script; see `tuinet export --help`
 
 Bad options or data give a one-line error and exit status 2.
 """
@@ -82,7 +84,7 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def build_parser() -> OneLineParser:
-    """The whole command line: app options at the top level, and the ``train`` sub-command."""
+    """The whole command line: app options at the top level, and the ``train`` and ``export`` sub-commands."""
     parser = OneLineParser(
         prog=PROG,
         description="Watch backpropagation happen, one matrix cell at a time, in your terminal. "
@@ -124,6 +126,25 @@ def build_parser() -> OneLineParser:
     run.add_argument(
         "--trace", action="store_true", help="with --json, add every matrix of every step to the report (default: off)"
     )
+
+    exporter = commands.add_parser(
+        "export",
+        help="write one iteration as a standalone numpy script or a Markdown handout",
+        description="Write one iteration as a standalone numpy script (py) or a Markdown transcript (md).",
+        epilog=EXPORT_EPILOG,
+        formatter_class=_HelpFormatter,
+    )
+    add_network_options(exporter)
+    output = exporter.add_argument_group("export options")
+    output.add_argument(
+        "--iteration",
+        type=int_in_range(1, MAX_ITERATION),
+        default=1,
+        metavar="N",
+        help=f"which iteration, 1 to {MAX_ITERATION:,} (default: %(default)s)",
+    )
+    output.add_argument("--format", choices=FORMATS, default="py", help="py or md (default: %(default)s)")
+    output.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (default: stdout)")
     return parser
 
 
@@ -152,6 +173,9 @@ def _dispatch(argv: list[str]) -> int:
         return stop.code if isinstance(stop.code, int) else 0
     if args.command == "train":
         return _train(args)
+    if args.command == "export":
+        write(export(build(config_from_args(args)), args.iteration, args.format), args.output)
+        return 0
     return _open_app(args)
 
 

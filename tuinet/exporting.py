@@ -1,0 +1,81 @@
+"""``tuinet export``: one iteration as a standalone numpy script (py) or a Markdown handout (md).
+
+The iteration's weights come from the engine's History (the iterations before it are computed, not
+traced); the text is made in full before anything is written, so a failure never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+from tuinet.engine.errors import TuinetError
+from tuinet.engine.export import export_markdown, export_python
+from tuinet.engine.history import History
+from tuinet.engine.network import Network
+
+__all__ = ["EXPORT_EPILOG", "FORMATS", "MAX_EXPORT_NUMBERS", "MAX_ITERATION", "ExportCommandError", "export", "write"]
+
+FORMATS = ("py", "md")
+
+MAX_ITERATION = 1_000_000
+"""--iteration at most this: reaching it means computing every iteration before it (~15 s for the default net)."""
+
+MAX_EXPORT_NUMBERS = 1_000_000
+"""A py export hard-codes the batch and every weight: beyond this many numbers (~20 MB of source) it is no handout."""
+
+EXPORT_EPILOG = f"""\
+formats:
+  py   a standalone script (numpy only) that recomputes the iteration step by step, with comments on
+       every step and its shapes, and prints each matrix as `name = <JSON>`; its numbers are tuinet's,
+       bit for bit (the weights are written with repr(), which round-trips float64 exactly)
+  md   a Markdown transcript: the config, then every operation with its formula, shapes and result
+
+examples:
+  tuinet export --iteration 1 > step1.py && python step1.py
+  tuinet export --hidden 8,8 --activation tanh --iteration 50 --format md -o handout.md
+
+limits: --iteration at most {MAX_ITERATION:,}; a py export at most {MAX_EXPORT_NUMBERS:,} numbers.
+"""
+
+
+class ExportCommandError(TuinetError):
+    """An export too large to be useful, or an output file that cannot be written."""
+
+
+def _numbers(network: Network) -> int:
+    """How many numbers a py export hard-codes: the batch (inputs and targets) and the weights."""
+    rows, sizes = network.batch_rows, network.sizes
+    weights = sum(a * b for a, b in itertools.pairwise(sizes))
+    biases = sum(sizes[1:]) if network.config.bias else 0
+    return rows * (sizes[0] + sizes[-1]) + weights + biases
+
+
+def export(network: Network, iteration: int, form: str) -> str:
+    """The text of ``tuinet export``: iteration ``iteration`` (1…MAX_ITERATION) in format ``form``."""
+    if not 1 <= iteration <= MAX_ITERATION:
+        raise ExportCommandError(f"--iteration must be from 1 to {MAX_ITERATION:,}, got {iteration:,}")
+    if form not in FORMATS:
+        raise ExportCommandError(f"--format must be one of {', '.join(FORMATS)}, got {form!r}")
+    if form == "py" and _numbers(network) > MAX_EXPORT_NUMBERS:
+        raise ExportCommandError(
+            f"a py export of this network would hard-code {_numbers(network):,} numbers; "
+            f"the limit is {MAX_EXPORT_NUMBERS:,} (try --format md, which shows a corner of each matrix)"
+        )
+    history = History(network)
+    if form == "py":
+        return export_python(network, history, iteration)
+    return export_markdown(network, history.trace(iteration))
+
+
+def write(text: str, path: str | None) -> None:
+    """Write ``text`` to ``path``, or to stdout when path is None or ``-``."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise ExportCommandError(f"cannot write {path!r}: {error.strerror or error}") from None
