@@ -1,0 +1,397 @@
+"""Save and load a session as versioned JSON: the config, the cursor, and what restores the exact screen.
+
+A session file is data, never code: it is parsed with ``json`` (nothing is unpickled or evaluated) and every
+value is checked before anything is built from it. A file that cannot be used — missing, too large, not UTF-8,
+truncated, wrong types, an unsupported version, absurd sizes, a cursor outside the network's schedule — raises
+SessionError, whose message is one line naming the file and the problem, fit to show as-is.
+
+It imports no UI library and nothing from ``tuinet.app`` (they call it). Format version 1, keys sorted::
+
+    {
+      "config": {"activation": "sigmoid", ..., "seed": 1, "targets": 1},   (NetConfig.to_dict())
+      "cursor": {"cell_mode": false, "cells": 0, "iteration": 1, "op": -1},
+      "display": {"digits": 3, "pane": null, "theme": "dark", "view": null},
+      "format": "tuinet-session",
+      "saved_at": "2025-01-31T12:00:00+00:00",
+      "tuinet_version": "0.1.0",
+      "version": 1
+    }
+
+The cursor means what it means in ``tuinet.app.session``: ``op == -1`` is an iteration not yet started (``cells``
+is 0); otherwise ``cells`` of operation ``op``'s result are filled (0 to its size).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import re
+import secrets
+import stat
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tuinet import __version__
+from tuinet.engine import Network, build
+from tuinet.engine.config import DEFAULT_MAX_UNITS, MAX_LAYERS, NetConfig
+from tuinet.engine.datasets import BUILTIN_DATASETS
+from tuinet.engine.errors import ConfigError, TuinetError
+
+__all__ = [
+    "CONFIG_KEYS",
+    "MAX_ITERATION",
+    "MAX_SESSION_BYTES",
+    "PANES",
+    "SESSION_FORMAT",
+    "SESSION_VERSION",
+    "VIEWS",
+    "SavedSession",
+    "SessionError",
+    "load",
+    "loads",
+    "save",
+    "to_json",
+    "validate_cursor",
+]
+
+SESSION_FORMAT = "tuinet-session"
+SESSION_VERSION = 1
+MAX_SESSION_BYTES = 1024 * 1024
+"""A real session file is under 1 KiB; anything past this limit is refused unread."""
+MAX_ITERATION = 10_000_000
+"""The last iteration the app can reach (its Session's max_iteration, and `tuinet train`'s MAX_STEPS)."""
+PANES = ("inputs", "weights", "activations", "deltas", "updates")
+"""The panes the app can pin (tuinet.app.view.PANES; a test keeps the two equal)."""
+VIEWS = ("outer", "gradcheck", "signs", "map")
+"""The explanation views that can be open when a session is saved."""
+CONFIG_KEYS = tuple(sorted(NetConfig().to_dict()))
+"""The keys of "config" (a test pins them: a new NetConfig field is a format change, needing a new version)."""
+
+_TOP_KEYS = ("config", "cursor", "display", "format", "saved_at", "tuinet_version", "version")
+_CURSOR_KEYS = ("cell_mode", "cells", "iteration", "op")
+_DISPLAY_KEYS = ("digits", "pane", "theme", "view")
+_THEME = re.compile(r"[a-z0-9-]{1,64}")
+_MAX_PATH = 4096  # PATH_MAX on Linux: a longer dataset path cannot name a file anyway
+_MAX_CHOICE = 32  # longer than any activation, init, loss or batch name; keeps NetConfig's messages short
+_MAX_TARGETS = 1000  # load_dataset reads at most 1,000 CSV columns
+
+
+class SessionError(TuinetError):
+    """A session cannot be saved or loaded. The message is one line, naming the file and the problem."""
+
+    def __init__(self, message: str) -> None:
+        # Messages quote what the file holds; a newline smuggled into them must not break the one-line promise.
+        super().__init__(" ".join(message.splitlines()))
+
+
+class _Invalid(Exception):
+    """A problem found inside the document; turned into a SessionError once the file's name is known."""
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """Everything a session file restores: the network, where the cursor is, and how the screen looks."""
+
+    config: NetConfig
+    iteration: int = 1
+    op: int = -1  # -1 (the iteration has not started) to len(schedule) − 1
+    cells: int = 0  # of op's result already filled: 0 when op is -1, else 0 to the result's size
+    cell_mode: bool = False  # whether the app was stepping cell by cell
+    theme: str = "dark"  # dark, light, ansi or any Textual theme name (1 to 64 of a-z, 0-9 and -)
+    digits: int = 3  # decimal places shown, 1 to 8
+    pane: str | None = None  # the pinned pane (one of PANES), or None to follow the cursor
+    view: str | None = None  # the open explanation view (one of VIEWS), or None
+    saved_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    """When the file was written, ISO 8601; informational only."""
+    tuinet_version: str = __version__
+    """The tuinet that wrote the file; informational only (``version`` decides what a reader accepts)."""
+
+
+def to_json(saved: SavedSession) -> str:
+    """The session file's text for ``saved`` (does not check it; ``save`` does)."""
+    document = {
+        "format": SESSION_FORMAT,
+        "version": SESSION_VERSION,
+        "config": saved.config.to_dict(),
+        "cursor": {"iteration": saved.iteration, "op": saved.op, "cells": saved.cells, "cell_mode": saved.cell_mode},
+        "display": {"theme": saved.theme, "digits": saved.digits, "pane": saved.pane, "view": saved.view},
+        "saved_at": saved.saved_at,
+        "tuinet_version": saved.tuinet_version,
+    }
+    # ASCII only: a dataset path that is not UTF-8 on disk reaches Python with surrogate escapes, which survive
+    # only as \udcXX escapes; the file then also reads the same under any locale.
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=True, allow_nan=False) + "\n"
+
+
+def save(path: str | os.PathLike[str], saved: SavedSession) -> None:
+    """Write ``saved`` to ``path`` atomically: the file is either the old one or the new one, never a mix."""
+    prefix = f"cannot save session to {_quote(os.fspath(path), 200)}"
+    text = to_json(saved)
+    # Never write a file that load would refuse. The cursor is not checked here: that needs the dataset, and the
+    # app's own cursor is inside its schedule by construction.
+    _decode(text, prefix, saved.config.max_units)
+    try:
+        # Through a symlink, replace the file it points to (and keep the temporary file in that directory:
+        # a rename is only atomic within one file system).
+        _write_atomically(os.path.realpath(path), text.encode("ascii"))
+    except OSError as error:  # a missing directory, no permission, a directory in the way, a full disk…
+        raise SessionError(f"{prefix}: {error.strerror or error}") from None
+    except ValueError:
+        raise SessionError(f"{prefix}: the path holds a NUL byte") from None
+
+
+def _write_atomically(target: str, data: bytes) -> None:
+    directory, name = os.path.split(target)
+    temp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+    # O_EXCL never writes through an existing file or symlink; mode 0o666 lets the umask decide, as open() does.
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())  # the data is on disk before the rename makes it the file
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))  # an overwritten file keeps its permissions
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def load(path: str | os.PathLike[str], *, max_units: int = DEFAULT_MAX_UNITS) -> SavedSession:
+    """Read and check a session file; raise SessionError (one line) for anything that cannot be used.
+
+    ``max_units`` is NetConfig's guard on hidden-layer width, as raised by ``--max-units``.
+    """
+    prefix = f"session file {_quote(os.fspath(path), 200)}"
+    try:
+        with open(path, "rb") as handle:
+            # One byte past the limit is enough to refuse a huge file (or /dev/zero) without reading it whole.
+            data = handle.read(MAX_SESSION_BYTES + 1)
+    except FileNotFoundError:
+        raise SessionError(f"{prefix} does not exist") from None
+    except OSError as error:  # e.g. "Is a directory", "Permission denied"
+        raise SessionError(f"{prefix} cannot be read: {error.strerror or error}") from None
+    except ValueError:  # a NUL byte in the path
+        raise SessionError(f"{prefix} is not a valid path") from None
+    if len(data) > MAX_SESSION_BYTES:
+        raise SessionError(f"{prefix} is larger than the limit of {MAX_SESSION_BYTES // 1024:,} KiB")
+    try:
+        text = data.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors add
+    except UnicodeDecodeError as error:
+        raise SessionError(f"{prefix} is not UTF-8 text (bad byte at offset {error.start})") from None
+    return _load_text(text, prefix, max_units)
+
+
+def loads(text: str, *, max_units: int = DEFAULT_MAX_UNITS) -> SavedSession:
+    """Check a session file's text, as ``load`` does; messages name it ``session``."""
+    return _load_text(text, "session", max_units)
+
+
+def validate_cursor(network: Network, iteration: int, op: int, cells: int, *, source: str = "session") -> None:
+    """Raise SessionError (prefixed with ``source``) unless the cursor is a position in ``network``'s schedule."""
+    last = len(network.schedule) - 1
+    size = 0 if not 0 <= op <= last else math.prod(network.shape_of(network.schedule[op].result))
+    if not 1 <= iteration <= MAX_ITERATION:
+        problem = f"cursor.iteration must be from 1 to {MAX_ITERATION:,}, got {_show(iteration)}"
+    elif not -1 <= op <= last:
+        problem = f"cursor.op must be from -1 to {last} (the schedule has {last + 1} operations), got {_show(op)}"
+    elif op == -1 and cells != 0:
+        problem = f"cursor.cells must be 0 while cursor.op is -1 (no operation started), got {_show(cells)}"
+    elif not 0 <= cells <= size:
+        problem = f"cursor.cells must be from 0 to {size} (the size of operation {op}'s result), got {_show(cells)}"
+    else:
+        return
+    raise SessionError(f"{source}: {problem}")
+
+
+def _load_text(text: str, prefix: str, max_units: int) -> SavedSession:
+    saved = _decode(text, prefix, max_units)
+    dataset = saved.config.dataset
+    if dataset not in BUILTIN_DATASETS:
+        try:
+            mode = os.stat(dataset).st_mode
+        except (OSError, ValueError):
+            mode = stat.S_IFREG  # missing or unusable: load_dataset explains that in its own words
+        # A file names its dataset, so it must not make tuinet read /dev/zero forever or wait on a FIFO.
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise SessionError(f"{prefix}: config.dataset {_quote(dataset)} is not a regular file")
+    try:
+        # Loads the dataset: its shape decides the schedule's matrix sizes, hence which cursors exist.
+        network = build(saved.config)
+    except TuinetError as error:
+        raise SessionError(f"{prefix}: {error}") from None
+    validate_cursor(network, saved.iteration, saved.op, saved.cells, source=prefix)
+    return saved
+
+
+def _decode(text: str, prefix: str, max_units: int) -> SavedSession:
+    """Everything load checks except what needs the dataset (its existence and the cursor's range)."""
+    if not text.strip():
+        raise SessionError(f"{prefix} is empty")
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
+    except _Invalid as problem:
+        raise SessionError(f"{prefix}: {problem}") from None
+    except json.JSONDecodeError as error:
+        raise SessionError(f"{prefix} is truncated or not JSON (line {error.lineno}, column {error.colno})") from None
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits (a guard against quadratic-time parsing).
+        raise SessionError(f"{prefix} holds a number with too many digits") from None
+    except RecursionError:
+        raise SessionError(f"{prefix} is nested too deeply") from None
+    try:
+        return _session(document, max_units)
+    except _Invalid as problem:
+        raise SessionError(f"{prefix}: {problem}") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _Invalid(f"{name} is not allowed: session files hold finite numbers only")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json keeps the last of duplicate keys silently; a file that says two things is refused instead.
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Invalid(f"key {_quote(key)} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def _session(document: Any, max_units: int) -> SavedSession:
+    if not isinstance(document, dict):
+        raise _Invalid(f"the top level must be a JSON object, got {_show(document)}")
+    # Format and version first: a newer file should say so, not complain about keys this reader does not know.
+    if document.get("format") != SESSION_FORMAT:
+        found = f"format {_show(document['format'])}" if "format" in document else 'no "format" key'
+        raise _Invalid(f'not a tuinet session file ({found}; expected "format": "{SESSION_FORMAT}")')
+    if "version" not in document:
+        raise _Invalid("missing key 'version'")
+    version = document["version"]
+    if type(version) is not int or version != SESSION_VERSION:  # type(): true and 1.0 equal 1 to Python
+        raise _Invalid(f"version {_show(version)} is not supported (this tuinet reads version {SESSION_VERSION})")
+    top = _object(document, "", _TOP_KEYS)
+    cursor = _object(top["cursor"], "cursor", _CURSOR_KEYS)
+    display = _object(top["display"], "display", _DISPLAY_KEYS)
+    saved_at = _text(top["saved_at"], "saved_at", 64)
+    try:
+        datetime.fromisoformat(saved_at)
+    except ValueError:
+        raise _Invalid(f"saved_at must be an ISO 8601 timestamp, got {_show(saved_at)}") from None
+    theme = _text(display["theme"], "display.theme", 64)
+    if not _THEME.fullmatch(theme):
+        raise _Invalid(f"display.theme must be a theme name (1 to 64 of a-z, 0-9 and -), got {_show(theme)}")
+    return SavedSession(
+        config=_config(top["config"], max_units),
+        iteration=_int(cursor["iteration"], "cursor.iteration", 1, MAX_ITERATION),
+        op=_int(cursor["op"], "cursor.op", -1, 10_000),  # the real bound, the schedule's length, needs the dataset
+        cells=_int(cursor["cells"], "cursor.cells", 0, 2**62),  # likewise: the result's size
+        cell_mode=_bool(cursor["cell_mode"], "cursor.cell_mode"),
+        theme=theme,
+        digits=_int(display["digits"], "display.digits", 1, 8),
+        pane=_choice(display["pane"], "display.pane", PANES),
+        view=_choice(display["view"], "display.view", VIEWS),
+        saved_at=saved_at,
+        tuinet_version=_text(top["tuinet_version"], "tuinet_version", 64),
+    )
+
+
+def _config(value: Any, max_units: int) -> NetConfig:
+    obj = _object(value, "config", CONFIG_KEYS)
+    hidden = obj["hidden"]
+    if not isinstance(hidden, list) or any(isinstance(u, bool) or not isinstance(u, int) for u in hidden):
+        raise _Invalid(f"config.hidden must be a list of whole numbers (units per layer), got {_show(hidden)}")
+    if len(hidden) > MAX_LAYERS:
+        raise _Invalid(f"config.hidden has {len(hidden)} layers; the limit is {MAX_LAYERS}")
+    for units in hidden:
+        # Checked here as well as in NetConfig, whose message would print a 4,000-digit number in full.
+        if not 1 <= units <= max_units:
+            raise _Invalid(f"config.hidden sizes must be from 1 to {max_units:,} units, got {_show(units)}")
+    lr = obj["lr"]
+    if isinstance(lr, bool) or not isinstance(lr, int | float):
+        raise _Invalid(f"config.lr must be a number, got {_show(lr)}")
+    lr = float(lr) if isinstance(lr, float) or abs(lr) < 2**1000 else math.inf  # float(10**400) would raise
+    if not math.isfinite(lr) or lr <= 0:  # 1e999 in JSON reads as inf
+        raise _Invalid(f"config.lr must be a positive finite number, got {_show(lr)}")
+    try:
+        return NetConfig(
+            dataset=_text(obj["dataset"], "config.dataset", _MAX_PATH, printable=False),
+            targets=_int(obj["targets"], "config.targets", 1, _MAX_TARGETS),
+            hidden=tuple(hidden),
+            activation=_text(obj["activation"], "config.activation", _MAX_CHOICE),
+            output_activation=_text(obj["output_activation"], "config.output_activation", _MAX_CHOICE),
+            init=_text(obj["init"], "config.init", _MAX_CHOICE),
+            seed=_int(obj["seed"], "config.seed", 0, 2**32 - 1),
+            lr=lr,
+            bias=_bool(obj["bias"], "config.bias"),
+            batch=_text(obj["batch"], "config.batch", _MAX_CHOICE),
+            loss=_text(obj["loss"], "config.loss", _MAX_CHOICE),
+            max_units=max_units,
+        )
+    except ConfigError as error:  # NetConfig is the authority on choices and combinations
+        raise _Invalid(f"config: {error}") from None
+
+
+def _object(value: Any, where: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Invalid(f"{where or 'the top level'} must be a JSON object, got {_show(value)}")
+    # Strict both ways: a misspelt key must not be silently ignored (nor silently defaulted).
+    for kind, names in ("missing", [k for k in keys if k not in value]), ("unknown", sorted(set(value) - set(keys))):
+        if names:
+            more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+            raise _Invalid(f"{kind} key {_quote(f'{where}.{names[0]}' if where else names[0])}{more}")
+    return value
+
+
+def _int(value: Any, name: str, low: int, high: int) -> int:
+    # type(), not isinstance(): bool is an int to Python, but true is not a number to JSON (or to a person).
+    if type(value) is not int:
+        raise _Invalid(f"{name} must be a whole number, got {_show(value)}")
+    if not low <= value <= high:
+        raise _Invalid(f"{name} must be from {low:,} to {high:,}, got {_show(value)}")
+    return value
+
+
+def _bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(f"{name} must be true or false, got {_show(value)}")
+    return value
+
+
+def _text(value: Any, name: str, limit: int, *, printable: bool = True) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"{name} must be a string, got {_show(value)}")
+    if not 1 <= len(value) <= limit:
+        raise _Invalid(f"{name} must be 1 to {limit:,} characters long, got {len(value):,}")
+    # Shown on screen later; a dataset path may legitimately hold odd characters and is only ever quoted.
+    if printable and not value.isprintable():
+        raise _Invalid(f"{name} must be printable text, got {_show(value)}")
+    return value
+
+
+def _choice(value: Any, name: str, choices: tuple[str, ...]) -> str | None:
+    if value is None or (isinstance(value, str) and value in choices):
+        return value
+    raise _Invalid(f"{name} must be null or one of {', '.join(choices)}, got {_show(value)}")
+
+
+def _show(value: object) -> str:
+    """A value from the file as a message shows it: short, one line, in JSON's words."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int):
+        # str() of a 4,000-digit integer is legal but no message should print one.
+        return str(value) if abs(value) < 10**18 else "a number with too many digits"
+    if isinstance(value, str):
+        return _quote(value)
+    return repr(value) if isinstance(value, float) else "a list" if isinstance(value, list) else "an object"
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
