@@ -28,7 +28,6 @@ steadies them.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
 import platform
 import resource
@@ -43,6 +42,7 @@ import numpy as np
 from tuinet.engine import NetConfig, Network, build
 from tuinet.engine.datasets import Dataset
 from tuinet.engine.types import Matrix
+from tuinet.memory import keep_freed_memory
 
 RUN_BUDGET = 1.3
 STEP_BUDGET = 3.0
@@ -222,16 +222,6 @@ def _verdict(ratio: float, budget: float) -> str:
     return "PASS" if ratio <= budget else "FAIL"
 
 
-def _keep_freed_memory() -> bool:
-    """Ask glibc to keep freed memory rather than trim it back to the kernel after every iteration."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return False
-    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # from <malloc.h>
-    return bool(libc.mallopt(M_TRIM_THRESHOLD, 256 * 2**20)) and bool(libc.mallopt(M_MMAP_THRESHOLD, 32 * 2**20))
-
-
 def _faults(t: dict[str, Timing]) -> str:
     return "/".join(f"{t[name].faults:.0f}" for name in ("plain", "run", "step"))
 
@@ -239,16 +229,19 @@ def _faults(t: dict[str, Timing]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.engine", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter blocks and fewer repeats (noisier)")
-    parser.add_argument("--no-trim", action="store_true", help="stop glibc returning freed memory each iteration")
+    parser.add_argument(
+        "--trim", action="store_true", help="leave glibc's default (return freed memory at once) instead of tuinet's"
+    )
     args = parser.parse_args(argv)
     block, repeats = (0.02, 3) if args.quick else (0.05, 9)
-    if args.no_trim and not _keep_freed_memory():
-        print("--no-trim: this C library has no mallopt; measuring as is")
+    # Measure what a tuinet process does: its CLI keeps freed memory (see tuinet/memory.py).
+    kept = not args.trim and keep_freed_memory()
+    heap = ", freed memory kept (as tuinet's CLI does)" if kept else ", glibc default trimming"
 
     env = ", ".join(f"{key}={os.environ.get(key, '(unset)')}" for key in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS"))
     print(
         f"tuinet engine benchmark — Python {platform.python_version()}, numpy {np.__version__}, "
-        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}, {env}{', no trim' if args.no_trim else ''}"
+        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}, {env}{heap}"
     )
     print(f"median of {repeats} interleaved blocks of ~{block * 1000:.0f} ms each; µs per iteration\n")
 

@@ -49,11 +49,16 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
 class FakeApp:
     """Stands in for the Textual app: records what it was made with and how it was run."""
 
-    def __init__(self, calls: list[dict[str, Any]], config: NetConfig, theme: str, digits: int) -> None:
-        self.calls, self.config, self.theme, self.digits = calls, config, theme, digits
+    def __init__(
+        self, calls: list[dict[str, Any]], config: NetConfig, theme: str, digits: int, saved: Any = None
+    ) -> None:
+        self.calls, self.config, self.theme, self.digits, self.saved = calls, config, theme, digits, saved
 
     def run(self, *, mouse: bool) -> None:
-        self.calls.append({"config": self.config, "theme": self.theme, "digits": self.digits, "mouse": mouse})
+        call = {"config": self.config, "theme": self.theme, "digits": self.digits, "mouse": mouse}
+        if self.saved is not None:
+            call["saved"] = self.saved
+        self.calls.append(call)
 
 
 def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
@@ -61,8 +66,11 @@ def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     module = types.ModuleType("tuinet.app")
 
-    def make_app(config: NetConfig, *, theme: str = "dark", digits: int = 3) -> FakeApp:
-        return FakeApp(calls, config, theme, digits)
+    def make_app(
+        config: NetConfig, *, theme: str = "dark", digits: int = 3, saved: Any = None, network: Any = None
+    ) -> FakeApp:
+        assert network is None or network.config == config  # the CLI passes the network it validated
+        return FakeApp(calls, config, theme, digits, saved)
 
     module.make_app = make_app  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tuinet.app", module)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+from rich.console import Console
 from rich.text import Text
 from textual.app import App
 from textual.widget import Widget
@@ -15,9 +17,15 @@ _TITLE = re.compile(r"(\S+) \((\d+)×(\d+)\)")
 
 def pane_text(app: App[object], selector: str) -> str:
     """The plain text a pane widget currently renders."""
-    widget = app.query_one(selector, Widget)
+    widget = app.screen.query_one(selector, Widget)
     rendered = widget.render()
-    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+    if isinstance(rendered, Text):
+        return rendered.plain
+    # Tables and groups: lay them out as the widget would, at its width, without colour.
+    console = Console(file=io.StringIO(), width=max(20, widget.content_size.width), color_system=None)
+    with console.capture() as capture:
+        console.print(rendered)
+    return capture.get()
 
 
 def read_matrix(text: str, label: str) -> list[list[str]]:

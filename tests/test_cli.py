@@ -238,3 +238,27 @@ def test_app_defaults(capsys: pytest.CaptureFixture[str], fake_app: list[dict[st
     """Plain `tuinet` opens the app with every default."""
     assert run(capsys)[0] == 0
     assert fake_app == [{"config": NetConfig(), "theme": "dark", "digits": 3, "mouse": True}]
+
+
+def test_load_opens_the_saved_session(
+    capsys: pytest.CaptureFixture[str], fake_app: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """`tuinet --load FILE` hands the saved session (network, cursor, display) to the app."""
+    from tuinet.sessionfile import SavedSession, save
+
+    path = tmp_path / "s.json"
+    saved = SavedSession(config=NetConfig(hidden=(3,), seed=7), iteration=4, op=2, cells=3, cell_mode=True)
+    save(path, saved)
+    assert run(capsys, "--load", str(path))[0] == 0
+    (call,) = fake_app
+    assert call["config"] == NetConfig(hidden=(3,), seed=7)
+    assert (call["saved"].iteration, call["saved"].op, call["saved"].cells) == (4, 2, 3)
+
+
+def test_load_rejects_a_bad_file_in_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A truncated session file is a one-line error and exit 2, and the app never opens."""
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": "tuinet-session", "version": 1, "config": {')
+    code, _out, err = run(capsys, "--load", str(path))
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("tuinet: error: ") and "truncated" in err

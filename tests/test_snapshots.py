@@ -54,3 +54,9 @@ def test_large_network_elides(snap_compare: Any) -> None:
     """64 hidden units: matrices elide with ⋯ and ⋮ instead of wrapping."""
     app = make_app(NetConfig(hidden=(64,), dataset="xor"))
     assert snap_compare(app, press=["space", "right", "full_stop"] * 1, terminal_size=(120, 40))
+
+
+@pytest.mark.parametrize("key", ["o", "c", "s", "m"], ids=["outer", "gradcheck", "signs", "map"])
+def test_why_views(snap_compare: Any, key: str) -> None:
+    """The why-views after one iteration: outer products, gradient check, sign conventions, prediction map."""
+    assert snap_compare(make_app(NetConfig()), press=["space", key], terminal_size=(120, 40))

@@ -14,11 +14,13 @@ import sys
 from typing import NoReturn
 
 from tuinet import __version__
-from tuinet.engine import build
+from tuinet.engine import NetConfig, build
 from tuinet.engine.errors import TuinetError
 from tuinet.exporting import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, write
+from tuinet.memory import keep_freed_memory
 from tuinet.options import add_network_options, config_from_args, int_in_range, positive_int
 from tuinet.report import NON_FINITE_HELP, trace_json, write_report
+from tuinet.sessionfile import load as load_session
 from tuinet.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
 
 __all__ = ["THEMES", "OneLineParser", "UsageError", "build_parser", "main"]
@@ -102,6 +104,12 @@ def build_parser() -> OneLineParser:
         help="ignore the mouse; over SSH every mouse move is otherwise sent as input (default: mouse on)",
     )
     ui.add_argument(
+        "--load",
+        metavar="FILE",
+        help="open a saved session (saved in the app with ctrl+s): its network, cursor and display; "
+        "network and app options are then ignored",
+    )
+    ui.add_argument(
         "--digits",
         type=int_in_range(1, 8),
         default=3,
@@ -150,6 +158,7 @@ def build_parser() -> OneLineParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``tuinet`` with ``argv`` (default: sys.argv[1:]) and return the exit status."""
+    keep_freed_memory()
     try:
         return _dispatch(sys.argv[1:] if argv is None else argv)
     except (UsageError, TuinetError) as error:
@@ -206,13 +215,16 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
+    max_units = getattr(args, "max_units", NetConfig().max_units)  # absent unless given (see options.py)
+    saved = load_session(args.load, max_units=max_units) if args.load else None
+    config = saved.config if saved is not None else config_from_args(args)
     # Load the dataset now: a bad CSV is then a one-line error here, not a crash inside the UI.
-    build(config)
+    network = build(config)
     # Imported here so that `tuinet train` never imports Textual.
     from tuinet.app import make_app
 
-    make_app(config, theme=args.theme, digits=args.digits).run(mouse=not args.no_mouse)
+    app = make_app(config, theme=args.theme, digits=args.digits, saved=saved, network=network)
+    app.run(mouse=not args.no_mouse)
     return 0
 
 

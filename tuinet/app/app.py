@@ -21,13 +21,15 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from tuinet.app.files import ask_export, ask_load, ask_save, open_why, restore
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.screens import HelpScreen, JumpScreen
 from tuinet.app.session import Cursor, Granularity, Session
 from tuinet.app.status import EquationPane, PaneBar, StatusBar
 from tuinet.app.themes import THEME_NAMES, THEMES
 from tuinet.app.view import PANES, StepView
-from tuinet.engine import NetConfig, OpKind
+from tuinet.engine import NetConfig, Network, OpKind
+from tuinet.sessionfile import SavedSession
 
 __all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
 
@@ -61,6 +63,13 @@ class TuinetApp(App[None]):
         Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
         Binding("minus,underscore", "speed(-1)", "Slower", show=False),
         Binding("g", "jump", "Go to"),
+        Binding("o", "why('outer')", "Why", key_display="o c s m"),
+        Binding("c", "why('gradcheck')", "Gradient check", show=False),
+        Binding("s", "why('signs')", "Sign conventions", show=False),
+        Binding("m", "why('map')", "Prediction map", show=False),
+        Binding("x", "export", "Export", show=False),
+        Binding("ctrl+s", "save", "Save", show=False),
+        Binding("ctrl+o", "load", "Open", show=False),
         Binding("r", "reset", "Reset", show=False),
         *(Binding(str(n), f"pane({n})", f"Pane {n}", show=False) for n in range(1, 6)),
         Binding("0", "pane(0)", "Follow", show=False),
@@ -73,20 +82,27 @@ class TuinetApp(App[None]):
     """What the screen shows; every pane is bound to it."""
     playing: reactive[bool] = reactive(False)
 
-    def __init__(self, session: Session, theme: str = "dark", digits: int = 3) -> None:
+    def __init__(
+        self, session: Session, theme: str = "dark", digits: int = 3, saved: SavedSession | None = None
+    ) -> None:
         super().__init__()
         self.session = session
         self.digits = digits
+        self._saved = saved
         for t in THEMES:
             self.register_theme(t)
-        self.theme = THEME_NAMES.get(theme, theme)
+        self.theme = (
+            THEME_NAMES.get(theme, theme) if THEME_NAMES.get(theme, theme) in self.available_themes else "tuinet-dark"
+        )
         self._target = session.cursor
-        self._cell_mode = False
+        self.cell_mode = False
+        """Whether the last move stepped cells (then the equation spells out the cell's arithmetic)."""
         self._granularity = Granularity.ITERATION
         self._publish_pending = False
         self._play_timer: Timer | None = None
         self._speed = 2
-        self._pinned: str | None = None
+        self.pinned: str | None = None
+        """The pane shown in compact layouts; None follows the current operation."""
         self._jumping = False
 
     # -- layout ---------------------------------------------------------------------------
@@ -109,6 +125,8 @@ class TuinetApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self._saved is not None:
+            restore(self, self._saved)
         self._publish()
 
     def on_resize(self, event: Resize) -> None:
@@ -132,13 +150,18 @@ class TuinetApp(App[None]):
 
     def action_step(self, granularity: str, forward: bool) -> None:
         self._granularity = Granularity(granularity)
-        self._cell_mode = self._granularity is Granularity.CELL
+        self.cell_mode = self._granularity is Granularity.CELL
         self._go(self.session.move(self._target, self._granularity, forward))
 
     def action_reset(self) -> None:
         self.action_pause()
-        self._cell_mode = False
+        self.cell_mode = False
         self._go(Cursor())
+
+    def show_cursor(self, cursor: Cursor, cell_mode: bool = False) -> None:
+        """Move the screen to ``cursor`` (jumps, loaded sessions)."""
+        self.cell_mode = cell_mode
+        self._go(cursor)
 
     def _go(self, cursor: Cursor) -> None:
         """Aim at ``cursor``; the screen catches up once, after any keys already queued."""
@@ -154,10 +177,10 @@ class TuinetApp(App[None]):
             self._extend_to(target.iteration)  # far ahead: compute in a worker, keep the keys alive
             return
         view = self.view
-        if view is not None and view.cursor == target and view.cell_mode == self._cell_mode:
+        if view is not None and view.cursor == target and view.cell_mode == self.cell_mode:
             return
         self.session.cursor = target
-        self.view = StepView(self.session, target, previous=view, cell_mode=self._cell_mode, digits=self.digits)
+        self.view = StepView(self.session, target, previous=view, cell_mode=self.cell_mode, digits=self.digits)
         self._show_active_pane()
 
     # -- panes in compact layouts -----------------------------------------------------------
@@ -175,13 +198,13 @@ class TuinetApp(App[None]):
         return "activations"
 
     def _show_active_pane(self) -> None:
-        active = self._pinned or self._follow_pane()
+        active = self.pinned or self._follow_pane()
         for pane in PANES:
             self.query_one(f"#pane-{pane}").set_class(pane == active, "-active")
-        self.query_one("#pane-bar", PaneBar).show(active, self._pinned is None)
+        self.query_one("#pane-bar", PaneBar).show(active, self.pinned is None)
 
     def action_pane(self, number: int) -> None:
-        self._pinned = PANES[number - 1] if number else None
+        self.pinned = PANES[number - 1] if number else None
         self._show_active_pane()
 
     # -- auto-play ------------------------------------------------------------------------
@@ -222,7 +245,7 @@ class TuinetApp(App[None]):
     def action_jump(self) -> None:
         def done(number: int | None) -> None:
             if number is not None:
-                self._cell_mode = False
+                self.cell_mode = False
                 self._go(self.session.jump(number))
 
         self.push_screen(JumpScreen(self._target.iteration, self.session.max_iteration), done)
@@ -238,6 +261,28 @@ class TuinetApp(App[None]):
             history.extend(min(JUMP_CHUNK, iteration - 1 - history.head))
         if not worker.is_cancelled:
             self.call_from_thread(self._publish)
+
+    # -- why-views, exports, sessions (in files.py) ------------------------------------------
+
+    def action_why(self, key: str) -> None:
+        open_why(self, key)
+
+    def action_export(self) -> None:
+        ask_export(self)
+
+    def action_save(self) -> None:
+        ask_save(self)
+
+    def action_load(self) -> None:
+        ask_load(self)
+
+    def replace_session(self, session: Session) -> None:
+        """Switch to another network (a loaded session); the screen restarts from its cursor."""
+        self.action_pause()
+        self.workers.cancel_group(self, "extend")
+        self.session = session
+        self.view = None
+        self._target = session.cursor
 
     # -- the rest -------------------------------------------------------------------------
 
@@ -256,6 +301,19 @@ class TuinetApp(App[None]):
             )
 
 
-def make_app(config: NetConfig, *, theme: str = "dark", digits: int = 3) -> TuinetApp:
-    """The app for ``config``: the one factory the CLI, the tests and the screenshot script share."""
-    return TuinetApp(Session(config), theme=theme, digits=digits)
+def make_app(
+    config: NetConfig,
+    *,
+    theme: str = "dark",
+    digits: int = 3,
+    saved: SavedSession | None = None,
+    network: Network | None = None,
+) -> TuinetApp:
+    """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
+
+    With ``saved`` (a loaded session file) the app opens exactly where that session was. ``network`` saves
+    loading the dataset twice when the caller has built it already.
+    """
+    if saved is not None:
+        config, theme, digits = saved.config, saved.theme, saved.digits
+    return TuinetApp(Session(config, network), theme=theme, digits=digits, saved=saved)

@@ -81,7 +81,9 @@ class MatrixWidget(Widget):
 
     def palette(self) -> Palette:
         def style(name: str) -> Style:
-            return self.get_component_rich_style(f"matrix--{name}", partial=True)
+            # Full (not partial) styles: theme colours with alpha, and "auto" text colours, are only
+            # resolved against a background; a partial style would leave them unblended.
+            return self.get_component_rich_style(f"matrix--{name}")
 
         return Palette(
             positive=style("positive"),

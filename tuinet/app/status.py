@@ -8,13 +8,26 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from tuinet.app.panes import PANE_TITLES
 from tuinet.app.view import PANES, StepView
 from tuinet.engine import fmt
 
-__all__ = ["EquationPane", "PaneBar", "StatusBar"]
+__all__ = ["EquationPane", "PaneBar", "StatusBar", "sparkline"]
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float]) -> str:
+    """One bar per value, scaled from the smallest (▁) to the largest (█)."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = high - low
+    if span <= 0:
+        return BARS[0] * len(values)
+    return "".join(BARS[min(7, int((v - low) / span * 7.999))] for v in values)
 
 
 class StatusBar(Horizontal):
@@ -25,7 +38,7 @@ class StatusBar(Horizontal):
         height: 1;
         background: $boost;
         #status-text { width: auto; max-width: 70%; padding: 0 1; }
-        #loss-curve { width: 1fr; min-width: 8; height: 1; margin: 0 1; }
+        #loss-curve { width: 1fr; min-width: 8; height: 1; margin: 0 1; color: $text-accent; }
         &.-diverged #status-text { color: $text-error; text-style: bold; }
     }
     """
@@ -34,7 +47,7 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-text")
-        yield Sparkline([], id="loss-curve")
+        yield Static(id="loss-curve")
 
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
@@ -60,11 +73,9 @@ class StatusBar(Horizontal):
         self.query_one("#status-text", Static).update(Text.assemble(*parts))
         # The curve: this run's losses up to the iteration on screen (its own once the loss is known).
         last = cursor.iteration if loss is not None else cursor.iteration - 1
-        curve = self.query_one("#loss-curve", Sparkline)
+        curve = self.query_one("#loss-curve", Static)
         data = history.loss_curve(last, points=max(8, curve.size.width or 40))
-        curve.display = len(data) >= 2
-        if list(curve.data or []) != data:
-            curve.data = data
+        curve.update(sparkline(data))
 
 
 class EquationPane(Widget):

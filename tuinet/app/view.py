@@ -175,11 +175,13 @@ class StepView:
         op = self.op
         if op is None:
             return Role.NONE, None
+        # Stepping whole operations, the titles say what is read and written; stepping cells,
+        # the row, column and cell in play are highlighted too.
         cell = self.cell
         if name == op.result:
-            return Role.RESULT, (cell.highlights.get(name) if cell else Region("all"))
+            return Role.RESULT, (cell.highlights.get(name) if cell else None)
         if name in op.names:
-            return Role.OPERAND, (cell.highlights.get(name, Region("all")) if cell else Region("all"))
+            return Role.OPERAND, (cell.highlights.get(name, Region("all")) if cell else None)
         return Role.NONE, None
 
     def changed(self, name: str) -> BoolMatrix | None:

@@ -1,0 +1,60 @@
+"""Regenerate the README's screenshots from the real app: python screenshots/generate.py
+
+Each shot builds the app through the same factory as the CLI, presses keys with Textual's
+Pilot at a fixed terminal size, and saves an SVG next to this file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tuinet.app import make_app
+from tuinet.engine import NetConfig
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    keys: tuple[str, ...] = ()
+    size: tuple[int, int] = (120, 40)
+    theme: str = "dark"
+    config: NetConfig = field(default_factory=NetConfig)
+
+
+SHOTS = (
+    Shot("start"),
+    Shot("product-forming", ("space", *["right"] * 9, *["full_stop"] * 6)),
+    Shot("cell-level", ("full_stop",) * 7),
+    Shot("light-theme", ("space", "space", "right", "right", "right"), theme="light"),
+    Shot("compact-80x24", ("space", *["right"] * 8, "full_stop", "full_stop"), size=(80, 24)),
+    Shot("large-network", ("space", "right", "full_stop"), config=NetConfig(hidden=(64,), dataset="xor")),
+    Shot("outer-products", ("space", "o", "full_stop", "full_stop")),
+    Shot("gradient-check", ("space", "c")),
+    Shot("sign-conventions", ("space", "s")),
+    Shot("prediction-map", ("g", "1", "5", "0", "0", "enter", "m")),
+)
+
+
+async def take(shot: Shot) -> Path:
+    app = make_app(shot.config, theme=shot.theme)
+    async with app.run_test(size=shot.size) as pilot:
+        await pilot.pause()
+        if shot.keys:
+            await pilot.press(*shot.keys)
+        await pilot.pause()
+        path = app.save_screenshot(filename=f"{shot.name}.svg", path=str(HERE))
+    return Path(path)
+
+
+async def main() -> None:
+    HERE.mkdir(parents=True, exist_ok=True)  # save_screenshot does not create the folder
+    for shot in SHOTS:
+        print(await take(shot))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

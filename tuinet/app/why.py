@@ -1,0 +1,359 @@
+"""The "why" views: outer products, the gradient check, the two sign conventions, the prediction map.
+
+Each answers one of the questions learners ask, with the numbers of the iteration on screen. They
+live on one screen with a tab each (keys o, c, s, m); space/backspace still step iterations, so the
+gradient check and the prediction map follow training as it goes.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from rich.color import Color
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from tuinet.app.panes import MatrixWidget
+from tuinet.app.render import Block, flow, matrix_block, symbol_block
+from tuinet.app.view import Role, Shown, StepView
+from tuinet.engine import Phase, Region, fmt, gradient_check
+from tuinet.engine.grid import plot_axes, prediction_grid
+from tuinet.engine.why import outer_products, scalar_gradient, sign_conventions
+
+__all__ = ["VIEWS", "GradCheckView", "MapView", "OuterView", "SignsView", "WhyScreen"]
+
+VIEWS = {"outer": "Outer products", "gradcheck": "Gradient check", "signs": "Sign conventions", "map": "Prediction map"}
+"""Tab id → title. The ids are also what a saved session records as the open view."""
+KEYS = {"outer": "o", "gradcheck": "c", "signs": "s", "map": "m"}
+
+
+def _shown(name: str, label: str, values: object, role: Role = Role.NONE, region: Region | None = None) -> Shown:
+    """A matrix computed by a why-view, shown whole."""
+    matrix = np.atleast_2d(np.asarray(values, dtype=np.float64))
+    return Shown(name, label, matrix, int(matrix.size), role, region)
+
+
+class WhyView(MatrixWidget):
+    """A why-view: follows the app's view; ``layer`` and ``index`` pick what it explains."""
+
+    chosen_layer: reactive[int] = reactive(0)
+    """0 means: the layer of the current operation, else the output layer."""
+    index: reactive[int] = reactive(0)
+
+    def content_key(self, view: StepView) -> tuple[object, ...]:
+        return (view.cursor, self.chosen_layer, self.index, view.digits, self.app.theme, self.size)
+
+    def watch_chosen_layer(self) -> None:
+        self._key = None
+        self.refresh(layout=True)
+
+    def watch_index(self) -> None:
+        self._key = None
+        self.refresh(layout=True)
+
+    def current_layer(self, view: StepView) -> int:
+        L = view.session.network.L
+        if self.chosen_layer:
+            return max(1, min(self.chosen_layer, L))
+        op = view.op
+        # Mid-iteration, the layer being computed; at its start or end (the updates), the output layer.
+        if op is not None and op.phase is not Phase.UPDATE:
+            digits = "".join(ch for ch in op.result if ch.isdigit())
+            if digits:
+                return max(1, min(int(digits), L))
+        return L
+
+
+class OuterView(WhyView):
+    """dW = a_prevᵀ·δ as the sum over samples of a_prev[n]ᵀ ⊗ δ[n], one sample at a time."""
+
+    def render(self) -> RenderableType:
+        view = self.view
+        if view is None:
+            return ""
+        layer = self.current_layer(view)
+        outer = outer_products(view.trace, layer)
+        count = len(outer.products)
+        n = self.index % count
+        palette, digits, width = self.palette(), view.digits, max(20, self.content_size.width)
+        a = view.trace[f"a{layer - 1}"]
+        d = view.trace[f"delta{layer}"]
+        a_label, d_label = view.trace.label(f"a{layer - 1}"), view.trace.label(f"delta{layer}")
+        blocks: list[Block] = [
+            matrix_block(_shown("a", f"{a_label}[{n}]ᵀ", a[n : n + 1].T, Role.OPERAND), palette, digits),
+            symbol_block(" ⊗ ", 3),
+            matrix_block(_shown("d", f"{d_label}[{n}]", d[n : n + 1], Role.OPERAND), palette, digits),
+            symbol_block(" = ", 3),
+            matrix_block(_shown("p", f"P{n}", outer.products[n], Role.RESULT), palette, digits, max_width=width),
+        ]
+        sums: list[Block] = [
+            matrix_block(
+                _shown("s", f"P0+…+P{n}" if n else "P0", outer.running[n], Role.RESULT),
+                palette,
+                digits,
+                max_width=width,
+            ),
+            symbol_block("  vs  ", 3),
+            matrix_block(_shown("dW", f"dW{layer} = {a_label}ᵀ·{d_label}", outer.dW), palette, digits, max_width=width),
+        ]
+        done = n == count - 1
+        exactly = (
+            "to the last bit"
+            if outer.max_abs_diff == 0
+            else f"up to float rounding, {outer.max_abs_diff:.1e}: the matrix product adds in another order"
+        )
+        verdict = (
+            f"✓ the sum of all {count} outer products equals dW{layer} ({exactly})"
+            if done
+            else f"{count - n - 1} more sample(s) to add: press . to add the next one"
+        )
+        row = view.trace.rows[n] if n < len(view.trace.rows) else n
+        return self._text(
+            Text.assemble(
+                (f"dW{layer} = Σ_n {a_label}[n]ᵀ ⊗ {d_label}[n]", "bold"),
+                f"   sample n = {n} (dataset row {row}) of {count}   ",
+                (". , samples  [ ] layer", "dim"),
+                "\n",
+                (outer.why_transpose, "italic"),
+                "\n\n",
+                flow(blocks, width, gap=1),
+                "\n\n",
+                flow(sums, width, gap=1),
+                "\n\n",
+                (verdict, "bold" if done else "dim"),
+            )
+        )
+
+
+class GradCheckView(WhyView):
+    """Every weight's analytic ∂C/∂w beside its central finite difference."""
+
+    LIMIT: ClassVar[int] = 120
+
+    def content_key(self, view: StepView) -> tuple[object, ...]:
+        return (view.cursor.iteration, view.digits, self.app.theme)
+
+    def render(self) -> RenderableType:
+        view = self.view
+        if view is None:
+            return ""
+        t = view.cursor.iteration
+        check = gradient_check(view.session.network, view.session.history.params_at(t), t, limit=self.LIMIT)
+        table = Table(box=None, padding=(0, 2), header_style="bold")
+        for title in ("weight", "analytic ∂C/∂w (backprop)", "numeric (C(w+h)−C(w−h))/2h", "relative error", ""):
+            table.add_column(title, justify="right" if title else "left")
+        for entry in check.entries:
+            ok = entry.rel_error <= check.tolerance
+            table.add_row(
+                f"{entry.name}[{entry.row},{entry.col}]",
+                f"{entry.analytic: .10f}".replace("-", "−"),
+                f"{entry.numeric: .10f}".replace("-", "−"),
+                f"{entry.rel_error:.1e}",
+                Text("✓", "green") if ok else Text("✗ MISMATCH", "bold red"),
+            )
+        verdict = (
+            Text(f"✓ all {len(check.entries)} gradients match", "bold green")
+            if check.ok
+            else Text(f"✗ {len(check.mismatches)} of {len(check.entries)} gradients do not match", "bold red")
+        )
+        summary = Text.assemble(
+            (f"Iteration {t}: ", "bold"),
+            verdict,
+            f" — largest relative error {check.max_rel_error:.1e} (tolerance {check.tolerance:.0e}, h = 1e-5)",
+        )
+        total = sum(int(W.size) for W in view.session.history.params_at(t).W)
+        note = Text(f"(the first {len(check.entries)} of {total} weights)" if len(check.entries) < total else "", "dim")
+        return Group(summary, note, table)
+
+
+class SignsView(WhyView):
+    """Form A (e = a − y, W −= lr·dW) and form B (e = y − a, W += lr·…) side by side: the same new weights."""
+
+    def render(self) -> RenderableType:
+        view = self.view
+        if view is None:
+            return ""
+        trace = view.trace
+        signs = sign_conventions(trace)
+        palette, digits, width = self.palette(), view.digits, max(20, self.content_size.width)
+        L = trace.layers
+        columns: list[Text] = []
+        half = max(20, (width - 3) // 2)
+        for form in (signs.descent, signs.tutorial):
+            blocks = [matrix_block(_shown("e", "e", form.e), palette, digits, max_width=half)]
+            blocks.append(matrix_block(_shown("d", f"δ{L}", form.deltas[-1]), palette, digits, max_width=half))
+            for layer in range(L, 0, -1):
+                blocks.append(
+                    matrix_block(
+                        _shown("W", f"W{layer}′", form.W_new[layer - 1], Role.RESULT), palette, digits, max_width=half
+                    )
+                )
+            head = Text.assemble((f"Form {form.label}: ", "bold"), (form.title, "bold"), "\n")
+            head.append("\n".join("  " + f for f in form.formulas), "")
+            head.append("\n")
+            columns.append(Text.assemble(head, flow(blocks, half, gap=2)))
+        grid = Table.grid(padding=(0, 3))
+        grid.add_column(width=half)
+        grid.add_column(width=half)
+        grid.add_row(columns[0], columns[1])
+        verdict = Text(
+            ("✓ identical new weights. " if signs.identical else "✗ the forms differ. ") + signs.explanation,
+            "bold green" if signs.identical else "bold red",
+        )
+        # The textbook's scalar form for one weight, chosen with . and ,
+        layer = self.current_layer(view)
+        W = trace[f"W{layer}"]
+        k = self.index % int(W.size)
+        i, j = divmod(k, int(W.shape[1]))
+        scalar = scalar_gradient(trace, layer, i, j, digits=digits)
+        textbook = Text.assemble(
+            ("\nThe textbook's scalar form, weight by weight ", "bold"),
+            ("(. , choose the weight, [ ] the layer)", "dim"),
+            "\n",
+            scalar.text,
+        )
+        return Group(grid, verdict, textbook)
+
+
+class MapView(WhyView):
+    """The network's output over the input square, in half blocks, with the training points marked."""
+
+    LOW: ClassVar[tuple[int, int, int]] = (40, 90, 200)
+    HIGH: ClassVar[tuple[int, int, int]] = (230, 120, 30)
+
+    def content_key(self, view: StepView) -> tuple[object, ...]:
+        return (self._weights_at(view), view.digits, self.app.theme, self.app.size)
+
+    @staticmethod
+    def _weights_at(view: StepView) -> int:
+        """The map shows the weights as they stand: after the update once the iteration is finished."""
+        finished = view.cursor == view.session.complete(view.cursor.iteration)
+        return view.cursor.iteration + 1 if finished else view.cursor.iteration
+
+    def _colour(self, value: float, low: float, high: float) -> Color:
+        span = high - low or 1.0
+        t = min(1.0, max(0.0, (value - low) / span)) if value == value else 0.5
+        r, g, b = (round(lo + (hi - lo) * t) for lo, hi in zip(self.LOW, self.HIGH, strict=True))
+        return Color.from_rgb(r, g, b)
+
+    def render(self) -> RenderableType:
+        view = self.view
+        if view is None:
+            return ""
+        network = view.session.network
+        if plot_axes(network) is None:
+            return Text(
+                "The prediction map needs a dataset with two varying inputs (xor3, xor, and, or, or a 2-input CSV).",
+                "italic",
+            )
+        # Sized from the terminal, not from this auto-height widget: two grid rows per text line.
+        lines = max(4, min(16, self.app.size.height - 10))
+        cols = max(8, min(64, self.app.size.width - 14))
+        t = self._weights_at(view)
+        grid = prediction_grid(network, view.session.history.params_at(t), (2 * lines, cols))
+        values = grid.values
+        targets = network.data.y[:, 0]
+        low = min(0.0, float(targets.min()))
+        high = max(1.0, float(targets.max()))
+        marks = {(p.row, p.col): p for p in grid.points}
+        out = Text()
+        out.append(f"output of the network after {t - 1} update(s)", "bold")
+        out.append(f"   ● target ≥ 0.5   ○ target < 0.5   low {fmt(low, 1)} ", "dim")
+        for k in range(8):
+            out.append("█", Style(color=self._colour(low + (high - low) * k / 7, low, high)))
+        out.append(f" high {fmt(high, 1)}\n", "dim")
+        for line in range(lines):
+            top_row, bottom_row = 2 * line, 2 * line + 1
+            edge = {0: grid.x2[0], lines - 1: grid.x2[-1]}.get(line)
+            label = f"{float(edge):5.2f} " if edge is not None else "      "
+            out.append(label, "dim")
+            for c in range(values.shape[1]):
+                upper = self._colour(float(values[top_row, c]), low, high)
+                lower = self._colour(float(values[bottom_row, c]), low, high)
+                point = marks.get((top_row, c)) or marks.get((bottom_row, c))
+                if point is not None:
+                    mark = "●" if point.target >= 0.5 else "○"
+                    out.append(mark, Style(color="white", bgcolor=upper, bold=True))
+                else:
+                    out.append("▀", Style(color=upper, bgcolor=lower))
+            out.append("\n")
+        out.append(f"      x{grid.axes[0] + 1} → {float(grid.x1[0]):.2f} … {float(grid.x1[-1]):.2f}", "dim")
+        out.append(f"    ↑ x{grid.axes[1] + 1}", "dim")
+        if grid.fixed:
+            held = ", ".join(f"x{c + 1} = {v:g}" for c, v in grid.fixed)
+            out.append(f"    (held constant: {held})", "dim")
+        return out
+
+
+class WhyScreen(Screen[None]):
+    """The four why-views in tabs, following the iteration on the main screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,w", "close", "Back"),
+        Binding("o", "show('outer')", "Outer", show=False),
+        Binding("c", "show('gradcheck')", "Grad check", show=False),
+        Binding("s", "show('signs')", "Signs", show=False),
+        Binding("m", "show('map')", "Map", show=False),
+        Binding("full_stop", "index(1)", "Next sample/weight", key_display="."),
+        Binding("comma", "index(-1)", "Previous", key_display=",", show=False),
+        Binding("right_square_bracket", "layer(1)", "Layer", key_display="]"),
+        Binding("left_square_bracket", "layer(-1)", "Layer back", show=False),
+    ]
+    DEFAULT_CSS = """
+    WhyScreen VerticalScroll { height: 1fr; padding: 0 1; }
+    WhyScreen WhyView { height: auto; }
+    """
+
+    def __init__(self, initial: str = "outer") -> None:
+        super().__init__()
+        self.initial = initial if initial in VIEWS else "outer"
+
+    def compose(self) -> ComposeResult:
+        views = {"outer": OuterView(), "gradcheck": GradCheckView(), "signs": SignsView(), "map": MapView()}
+        with TabbedContent(initial=self.initial, id="why-tabs"):
+            for key, title in VIEWS.items():
+                with TabPane(f"{title} ({KEYS[key]})", id=key), VerticalScroll():
+                    yield views[key]
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "view", self._follow, init=True)
+
+    def _follow(self, view: StepView | None) -> None:
+        for widget in self.query(WhyView):
+            widget.view = view
+
+    @property
+    def active(self) -> str:
+        return self.query_one(TabbedContent).active or self.initial
+
+    def _active_view(self) -> WhyView:
+        return self.query_one(f"#{self.active} WhyView", WhyView)
+
+    def action_show(self, key: str) -> None:
+        self.query_one(TabbedContent).active = key
+
+    def action_index(self, change: int) -> None:
+        self._active_view().index += change
+
+    def action_layer(self, change: int) -> None:
+        widget = self._active_view()
+        view = widget.view
+        if view is None:
+            return
+        L = view.session.network.L
+        current = widget.current_layer(view)
+        widget.chosen_layer = (current - 1 + change) % L + 1
+        widget.index = 0
+
+    def action_close(self) -> None:
+        self.dismiss(None)
