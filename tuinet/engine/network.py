@@ -18,7 +18,6 @@ exactly row i of a_{l−1}ᵀ times column j of δ_l.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,13 +27,12 @@ import numpy as np
 from tuinet.engine.activations import ACTIVATIONS, Activation
 from tuinet.engine.config import NetConfig
 from tuinet.engine.datasets import Dataset
-from tuinet.engine.names import shape_text
-from tuinet.engine.trace import Operand, Operation, OpKind, Phase, Trace
+from tuinet.engine.schedule import build_schedule, labels, shape_of
+from tuinet.engine.trace import Trace
 from tuinet.engine.types import Matrix
 
 __all__ = ["Network", "Params", "StepResult"]
 
-_NAME = re.compile(r"^(a|z|delta|dadz|W|dW|b|db)(\d+)(?:_new)?$")
 
 # np.sum(x) is np.add.reduce(x, axis=None) behind a ~0.8 µs Python wrapper (a tenth of an iteration).
 _sum = np.add.reduce
@@ -99,8 +97,8 @@ class Network:
         self._rng, self._rng_lock = np.random.RandomState(0), threading.Lock()
         self._mean_loss = config.loss == "mean"
         self.batch_rows = data.n_rows if self._full_batch else 1
-        self.labels = self._labels()
-        self.schedule = self._schedule()
+        self.labels = labels(self.f)
+        self.schedule = build_schedule(self.sizes, self.f, config, self.batch_rows)
 
     # -- weights -----------------------------------------------------------------------------
 
@@ -273,153 +271,8 @@ class Network:
             e = self.forward(params, X) - y
             return 0.5 * float(np.mean(e * e) if self._mean_loss else _sum(e * e, axis=None))
 
-    # -- the schedule ------------------------------------------------------------------------
-
-    def _labels(self) -> dict[str, str]:
-        labels: dict[str, str] = {}
-        for layer in range(1, self.L + 1):
-            labels[f"dadz{layer}"] = f"{self.f[layer - 1].symbol}′(z{layer})"
-        return labels
+    # -- names, shapes and the schedule (built in schedule.py) ---------------------------------
 
     def shape_of(self, name: str) -> tuple[int, int]:
         """The shape every matrix of this network has, from its name."""
-        N, n = self.batch_rows, self.sizes
-        if name in ("e", "y"):
-            return (N, n[-1])
-        match = _NAME.match(name)
-        if match is None:
-            return (1, 1)
-        kind, layer = match.group(1), int(match.group(2))
-        if kind in ("a", "z", "delta", "dadz"):
-            return (N, n[layer])
-        if kind in ("W", "dW"):
-            return (n[layer - 1], n[layer])
-        return (1, n[layer])  # b, db
-
-    def _schedule(self) -> tuple[Operation, ...]:
-        ops: list[Operation] = []
-        L, bias, lr = self.L, self.config.bias, self.config.lr
-        shape = self.shape_of
-
-        def st(name: str, transpose: bool = False) -> str:
-            return shape_text(shape(name)) + ("ᵀ" if transpose else "")
-
-        def add(**kwargs: object) -> None:
-            ops.append(Operation(index=len(ops), **kwargs))  # type: ignore[arg-type]
-
-        for layer in range(1, L + 1):
-            a, W, z = f"a{layer - 1}", f"W{layer}", f"z{layer}"
-            plus_b = f" + b{layer}" if bias else ""
-            add(
-                phase=Phase.FORWARD,
-                kind=OpKind.MATMUL,
-                result=z,
-                operands=(Operand(a), Operand(W)),
-                formula=f"{z} = {a} · {W}{plus_b}",
-                shapes=f"{st(a)}·{st(W)}{' + ' + st('b' + str(layer)) if bias else ''} → {st(z)}",
-                note="one row per sample, one column per unit",
-                bias=f"b{layer}" if bias else None,
-            )
-            act = self.f[layer - 1]
-            add(
-                phase=Phase.FORWARD,
-                kind=OpKind.ACTIVATION,
-                result=f"a{layer}",
-                operands=(Operand(z),),
-                formula=f"a{layer} = {act.symbol}({z})",
-                shapes=f"{st(z)} → {st(z)}",
-                note="applied to each cell",
-                symbol=act.symbol,
-            )
-        aL = f"a{L}"
-        add(
-            phase=Phase.LOSS,
-            kind=OpKind.ELEMENTWISE,
-            result="e",
-            operands=(Operand(aL), Operand("y")),
-            formula=f"e = {aL} − y",
-            shapes=f"{st(aL)} − {st('y')} → {st('e')}",
-            note="∂C/∂a = e, so the sign of e is the direction of the error",
-        )
-        mean = self.config.loss == "mean"
-        add(
-            phase=Phase.LOSS,
-            kind=OpKind.LOSS,
-            result="loss",
-            operands=(Operand("e"),),
-            formula="C = ½ · mean(e²)" if mean else "C = ½ Σ e²",
-            shapes=f"{st('e')} → (1×1)",
-            note="summed over rows and outputs" if not mean else "averaged over rows and outputs",
-            scale=1.0 / (self.batch_rows * self.sizes[-1]) if mean else 1.0,
-        )
-        fL = self.f[L - 1]
-        n_err = self.batch_rows * self.sizes[-1]
-        add(
-            phase=Phase.BACKWARD,
-            kind=OpKind.ELEMENTWISE,
-            result=f"delta{L}",
-            operands=(Operand("e"), Operand(f"dadz{L}")),
-            formula=(f"δ{L} = e ⊙ {fL.symbol}′(z{L})" if not mean else f"δ{L} = (e / {n_err}) ⊙ {fL.symbol}′(z{L})"),
-            shapes=f"{st('e')} ⊙ {st(f'z{L}')} → {st(f'delta{L}')}",
-            note=f"{fL.symbol}′(z) = {fL.prime_text}",
-            scale=1.0 / n_err if mean else 1.0,
-        )
-        for layer in range(L, 0, -1):
-            a, d, dW = f"a{layer - 1}", f"delta{layer}", f"dW{layer}"
-            add(
-                phase=Phase.BACKWARD,
-                kind=OpKind.MATMUL,
-                result=dW,
-                operands=(Operand(a, True), Operand(d)),
-                formula=f"{dW} = {a}ᵀ · δ{layer}",
-                shapes=f"{st(a, True)}·{st(d)} → {st(dW)}",
-                note=f"the shape of W{layer}; Σ over samples n of {a}[n]ᵀ ⊗ δ{layer}[n]",
-            )
-            if bias:
-                add(
-                    phase=Phase.BACKWARD,
-                    kind=OpKind.REDUCE,
-                    result=f"db{layer}",
-                    operands=(Operand(d),),
-                    formula=f"db{layer} = Σ_rows δ{layer}",
-                    shapes=f"{st(d)} → {st(f'db{layer}')}",
-                    note=f"the shape of b{layer}",
-                )
-            if layer > 1:
-                prev = layer - 1
-                fp = self.f[prev - 1]
-                add(
-                    phase=Phase.BACKWARD,
-                    kind=OpKind.MATMUL,
-                    result=f"delta{prev}",
-                    operands=(Operand(d), Operand(f"W{layer}", True)),
-                    formula=f"δ{prev} = (δ{layer} · W{layer}ᵀ) ⊙ {fp.symbol}′(z{prev})",
-                    shapes=f"{st(d)}·{st(f'W{layer}', True)} ⊙ {st(f'z{prev}')} → {st(f'delta{prev}')}",
-                    note=f"the error sent back through W{layer}; {fp.symbol}′(z) = {fp.prime_text}",
-                    gate=f"dadz{prev}",
-                )
-        for layer in range(L, 0, -1):
-            W = f"W{layer}"
-            add(
-                phase=Phase.UPDATE,
-                kind=OpKind.UPDATE,
-                result=f"{W}_new",
-                operands=(Operand(W), Operand(f"d{W}")),
-                formula=f"{W}′ = {W} − lr·d{W}",
-                shapes=f"{st(W)} − {lr:g}·{st('d' + W)} → {st(W)}",
-                note=f"lr = {lr:g}; the same as {W} += lr·a{layer - 1}ᵀ·(−δ{layer})",
-                scale=lr,
-            )
-            if bias:
-                bn = f"b{layer}"
-                add(
-                    phase=Phase.UPDATE,
-                    kind=OpKind.UPDATE,
-                    result=f"{bn}_new",
-                    operands=(Operand(bn), Operand(f"d{bn}")),
-                    formula=f"{bn}′ = {bn} − lr·d{bn}",
-                    shapes=f"{st(bn)} − {lr:g}·{st('d' + bn)} → {st(bn)}",
-                    note=f"lr = {lr:g}",
-                    scale=lr,
-                )
-        return tuple(ops)
+        return shape_of(name, self.sizes, self.batch_rows)

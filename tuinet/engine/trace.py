@@ -126,8 +126,13 @@ class Trace:
 
     @property
     def diverged(self) -> bool:
-        """True when any number this iteration produced is inf or NaN."""
-        return not all(bool(np.isfinite(m).all()) for m in self.matrices.values())
+        """True when this iteration's loss or updated weights are inf or NaN.
+
+        The same test as History.diverged_at: a saturated sigmoid can overflow z to ±inf while its output,
+        the loss and the new weights stay finite — that is not divergence, the network still learns.
+        """
+        finals = [m for name, m in self.matrices.items() if name == "loss" or name.endswith("_new")]
+        return not all(bool(np.isfinite(m).all()) for m in finals)
 
     def json_keys(self) -> list[str]:
         """The matrices of ``tuinet train --trace``, in order: a0, z1, a1, …, W…, b…, e, delta…, dW…, db…, loss."""

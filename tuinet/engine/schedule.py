@@ -1,0 +1,175 @@
+"""The schedule of one iteration: the ordered operations, each producing one named matrix.
+
+For the default 3-4-1 network: z1 = a0·W1, a1 = σ(z1), z2 = a1·W2, a2 = σ(z2), e = a2 − y, C = ½Σe²,
+δ2 = e ⊙ σ′(z2), dW2 = a1ᵀ·δ2, δ1 = (δ2·W2ᵀ) ⊙ σ′(z1), dW1 = a0ᵀ·δ1, W2′ = W2 − lr·dW2, W1′ = W1 − lr·dW1.
+The schedule depends only on the configuration and the shapes, never on the numbers, so it is built
+once per network and shared by every trace.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tuinet.engine.activations import Activation
+from tuinet.engine.config import NetConfig
+from tuinet.engine.names import shape_text
+from tuinet.engine.trace import Operand, Operation, OpKind, Phase
+
+__all__ = ["build_schedule", "labels", "shape_of"]
+
+_NAME = re.compile(r"^(a|z|delta|dadz|W|dW|b|db)(\d+)(?:_new)?$")
+
+
+def labels(f: tuple[Activation, ...]) -> dict[str, str]:
+    """Display labels that depend on the activations: ``dadz1`` → ``σ′(z1)``."""
+    return {f"dadz{layer}": f"{act.symbol}′(z{layer})" for layer, act in enumerate(f, start=1)}
+
+
+def shape_of(name: str, sizes: tuple[int, ...], batch_rows: int) -> tuple[int, int]:
+    """The shape of matrix ``name`` in a network of layer ``sizes`` fed ``batch_rows`` rows at a time."""
+    N, n = batch_rows, sizes
+    if name in ("e", "y"):
+        return (N, n[-1])
+    match = _NAME.match(name)
+    if match is None:
+        return (1, 1)
+    kind, layer = match.group(1), int(match.group(2))
+    if kind in ("a", "z", "delta", "dadz"):
+        return (N, n[layer])
+    if kind in ("W", "dW"):
+        return (n[layer - 1], n[layer])
+    return (1, n[layer])  # b, db
+
+
+def build_schedule(
+    sizes: tuple[int, ...], f: tuple[Activation, ...], config: NetConfig, batch_rows: int
+) -> tuple[Operation, ...]:
+    """Every operation of one iteration, in order: forward, loss, backward, update."""
+    ops: list[Operation] = []
+    L, bias, lr = len(sizes) - 1, config.bias, config.lr
+
+    def shape(name: str) -> tuple[int, int]:
+        return shape_of(name, sizes, batch_rows)
+
+    def st(name: str, transpose: bool = False) -> str:
+        return shape_text(shape(name)) + ("ᵀ" if transpose else "")
+
+    def add(**kwargs: object) -> None:
+        ops.append(Operation(index=len(ops), **kwargs))  # type: ignore[arg-type]
+
+    for layer in range(1, L + 1):
+        a, W, z = f"a{layer - 1}", f"W{layer}", f"z{layer}"
+        plus_b = f" + b{layer}" if bias else ""
+        add(
+            phase=Phase.FORWARD,
+            kind=OpKind.MATMUL,
+            result=z,
+            operands=(Operand(a), Operand(W)),
+            formula=f"{z} = {a} · {W}{plus_b}",
+            shapes=f"{st(a)}·{st(W)}{' + ' + st('b' + str(layer)) if bias else ''} → {st(z)}",
+            note="one row per sample, one column per unit",
+            bias=f"b{layer}" if bias else None,
+        )
+        act = f[layer - 1]
+        add(
+            phase=Phase.FORWARD,
+            kind=OpKind.ACTIVATION,
+            result=f"a{layer}",
+            operands=(Operand(z),),
+            formula=f"a{layer} = {act.symbol}({z})",
+            shapes=f"{st(z)} → {st(z)}",
+            note="applied to each cell",
+            symbol=act.symbol,
+        )
+    aL = f"a{L}"
+    add(
+        phase=Phase.LOSS,
+        kind=OpKind.ELEMENTWISE,
+        result="e",
+        operands=(Operand(aL), Operand("y")),
+        formula=f"e = {aL} − y",
+        shapes=f"{st(aL)} − {st('y')} → {st('e')}",
+        note="∂C/∂a = e, so the sign of e is the direction of the error",
+    )
+    mean = config.loss == "mean"
+    add(
+        phase=Phase.LOSS,
+        kind=OpKind.LOSS,
+        result="loss",
+        operands=(Operand("e"),),
+        formula="C = ½ · mean(e²)" if mean else "C = ½ Σ e²",
+        shapes=f"{st('e')} → (1×1)",
+        note="summed over rows and outputs" if not mean else "averaged over rows and outputs",
+        scale=1.0 / (batch_rows * sizes[-1]) if mean else 1.0,
+    )
+    fL = f[L - 1]
+    n_err = batch_rows * sizes[-1]
+    add(
+        phase=Phase.BACKWARD,
+        kind=OpKind.ELEMENTWISE,
+        result=f"delta{L}",
+        operands=(Operand("e"), Operand(f"dadz{L}")),
+        formula=(f"δ{L} = e ⊙ {fL.symbol}′(z{L})" if not mean else f"δ{L} = (e / {n_err}) ⊙ {fL.symbol}′(z{L})"),
+        shapes=f"{st('e')} ⊙ {st(f'z{L}')} → {st(f'delta{L}')}",
+        note=f"{fL.symbol}′(z) = {fL.prime_text}",
+        scale=1.0 / n_err if mean else 1.0,
+    )
+    for layer in range(L, 0, -1):
+        a, d, dW = f"a{layer - 1}", f"delta{layer}", f"dW{layer}"
+        add(
+            phase=Phase.BACKWARD,
+            kind=OpKind.MATMUL,
+            result=dW,
+            operands=(Operand(a, True), Operand(d)),
+            formula=f"{dW} = {a}ᵀ · δ{layer}",
+            shapes=f"{st(a, True)}·{st(d)} → {st(dW)}",
+            note=f"the shape of W{layer}; Σ over samples n of {a}[n]ᵀ ⊗ δ{layer}[n]",
+        )
+        if bias:
+            add(
+                phase=Phase.BACKWARD,
+                kind=OpKind.REDUCE,
+                result=f"db{layer}",
+                operands=(Operand(d),),
+                formula=f"db{layer} = Σ_rows δ{layer}",
+                shapes=f"{st(d)} → {st(f'db{layer}')}",
+                note=f"the shape of b{layer}",
+            )
+        if layer > 1:
+            prev = layer - 1
+            fp = f[prev - 1]
+            add(
+                phase=Phase.BACKWARD,
+                kind=OpKind.MATMUL,
+                result=f"delta{prev}",
+                operands=(Operand(d), Operand(f"W{layer}", True)),
+                formula=f"δ{prev} = (δ{layer} · W{layer}ᵀ) ⊙ {fp.symbol}′(z{prev})",
+                shapes=f"{st(d)}·{st(f'W{layer}', True)} ⊙ {st(f'z{prev}')} → {st(f'delta{prev}')}",
+                note=f"the error sent back through W{layer}; {fp.symbol}′(z) = {fp.prime_text}",
+                gate=f"dadz{prev}",
+            )
+    for layer in range(L, 0, -1):
+        W = f"W{layer}"
+        add(
+            phase=Phase.UPDATE,
+            kind=OpKind.UPDATE,
+            result=f"{W}_new",
+            operands=(Operand(W), Operand(f"d{W}")),
+            formula=f"{W}′ = {W} − lr·d{W}",
+            shapes=f"{st(W)} − {lr:g}·{st('d' + W)} → {st(W)}",
+            note=f"lr = {lr:g}; the same as {W} += lr·a{layer - 1}ᵀ·(−δ{layer})",
+            scale=lr,
+        )
+        if bias:
+            bn = f"b{layer}"
+            add(
+                phase=Phase.UPDATE,
+                kind=OpKind.UPDATE,
+                result=f"{bn}_new",
+                operands=(Operand(bn), Operand(f"d{bn}")),
+                formula=f"{bn}′ = {bn} − lr·d{bn}",
+                shapes=f"{st(bn)} − {lr:g}·{st('d' + bn)} → {st(bn)}",
+                note=f"lr = {lr:g}",
+                scale=lr,
+            )
+    return tuple(ops)
