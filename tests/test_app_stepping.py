@@ -76,7 +76,7 @@ async def test_space_runs_whole_iterations(presses: int) -> None:
             assert shown(app, name) == expected(trace[name]), name
         # Weights "as they stand" after the update are the new weights.
         assert shown(app, "W1") == expected(trace["W1_new"])
-        assert f"iteration {presses}" in pane_text(app, "#status-text") or True
+        assert f"tuinet iteration {presses} · update" in pane_text(app, "#status")
 
 
 async def test_operation_stepping_forward_and_back() -> None:
@@ -208,13 +208,17 @@ async def test_compact_layout_follows_the_operation_and_digits_pick_a_pane() -> 
         await pilot.pause()
         assert app.has_class("-compact")
         assert app.query_one("#pane-activations").has_class("-active")
+        compact = pane_text(app, "#pane-compact")
+        assert "z1 (4×4)" in compact and "W1 (3×4)" not in compact
         await pilot.press("2")
         await pilot.pause()
         assert app.query_one("#pane-weights").has_class("-active")
         assert not app.query_one("#pane-activations").has_class("-active")
+        assert "W1 (3×4)" in pane_text(app, "#pane-compact")
         await pilot.press("0", "right", "right", "right", "right")
         await pilot.pause()
         assert app.query_one("#pane-deltas").has_class("-active")
+        assert "δ2 (4×1)" in pane_text(app, "#pane-compact")
 
 
 async def test_help_screen_lists_the_keys() -> None:

@@ -22,9 +22,11 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from tuinet.app.files import ask_export, ask_load, ask_save, open_why, restore
+from tuinet.app.follow import Classroom
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.screens import HelpScreen, JumpScreen
 from tuinet.app.session import Cursor, Granularity, Session
+from tuinet.app.signals import exit_on_signals
 from tuinet.app.status import EquationPane, PaneBar, StatusBar
 from tuinet.app.themes import THEME_NAMES, THEMES
 from tuinet.app.view import PANES, StepView
@@ -73,6 +75,9 @@ class TuinetApp(App[None]):
         Binding("r", "reset", "Reset", show=False),
         *(Binding(str(n), f"pane({n})", f"Pane {n}", show=False) for n in range(1, 6)),
         Binding("0", "pane(0)", "Follow", show=False),
+        # Classroom (follow.py): a served student's one key to leave and rejoin the teacher's screen.
+        Binding("f", "follow(False)", "Explore"),
+        Binding("f", "follow(True)", "Follow teacher"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
@@ -83,10 +88,17 @@ class TuinetApp(App[None]):
     playing: reactive[bool] = reactive(False)
 
     def __init__(
-        self, session: Session, theme: str = "dark", digits: int = 3, saved: SavedSession | None = None
+        self,
+        session: Session,
+        theme: str = "dark",
+        digits: int = 3,
+        saved: SavedSession | None = None,
+        classroom: Classroom | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.classroom = classroom
+        """Set when started by `tuinet serve`: no file access, and follow mode (see follow.py)."""
         self.digits = digits
         self._saved = saved
         for t in THEMES:
@@ -112,7 +124,7 @@ class TuinetApp(App[None]):
         yield EquationPane().data_bind(TuinetApp.view)
         yield StagePane().data_bind(TuinetApp.view)
         yield PaneBar(id="pane-bar")
-        panes = {pane: MatrixPane(pane, number).data_bind(TuinetApp.view) for number, pane in enumerate(PANES, 1)}
+        panes = {pane: MatrixPane(pane).data_bind(TuinetApp.view) for pane in PANES}
         with ScrollableContainer(id="panes", can_focus=False):
             # Inputs and weights are small: side by side. The others are one full-width band each.
             with Horizontal(id="pane-top"):
@@ -121,13 +133,19 @@ class TuinetApp(App[None]):
             yield panes["activations"]
             yield panes["deltas"]
             yield panes["updates"]
+            yield MatrixPane("inputs", compact=True).data_bind(TuinetApp.view)
         yield Static(id="too-small")
         yield Footer()
+
+    def on_load(self) -> None:  # before the terminal is touched: SIGTERM/SIGHUP/SIGINT then quit like q (signals.py)
+        exit_on_signals(self)
 
     def on_mount(self) -> None:
         if self._saved is not None:
             restore(self, self._saved)
         self._publish()
+        if self.classroom is not None:
+            self.classroom.attach(self)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -180,13 +198,13 @@ class TuinetApp(App[None]):
         if view is not None and view.cursor == target and view.cell_mode == self.cell_mode:
             return
         self.session.cursor = target
-        self.view = StepView(self.session, target, previous=view, cell_mode=self.cell_mode, digits=self.digits)
-        self._show_active_pane()
+        new = StepView(self.session, target, previous=view, cell_mode=self.cell_mode, digits=self.digits)
+        self._show_active_pane(new)  # first, so the pane switch lands in the same frame as the numbers
+        self.view = new
 
     # -- panes in compact layouts -----------------------------------------------------------
 
-    def _follow_pane(self) -> str:
-        view = self.view
+    def _follow_pane(self, view: StepView | None) -> str:
         if view is None or view.op is None:
             return "inputs"
         op = view.op
@@ -197,10 +215,11 @@ class TuinetApp(App[None]):
                 return pane
         return "activations"
 
-    def _show_active_pane(self) -> None:
-        active = self.pinned or self._follow_pane()
+    def _show_active_pane(self, view: StepView | None = None) -> None:
+        active = self.pinned or self._follow_pane(view or self.view)
         for pane in PANES:
             self.query_one(f"#pane-{pane}").set_class(pane == active, "-active")
+        self.query_one("#pane-compact", MatrixPane).show_pane(active)
         self.query_one("#pane-bar", PaneBar).show(active, self.pinned is None)
 
     def action_pane(self, number: int) -> None:
@@ -284,6 +303,21 @@ class TuinetApp(App[None]):
         self.view = None
         self._target = session.cursor
 
+    # -- classroom hooks (follow.py) ---------------------------------------------------------
+
+    def watch_view(self, view: StepView | None) -> None:
+        if self.classroom is not None:
+            self.classroom.view_changed(view)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.classroom is not None:
+            return self.classroom.check_action(action, parameters)
+        return action != "follow"
+
+    def action_follow(self, following: bool) -> None:
+        if self.classroom is not None:
+            self.classroom.set_following(following)
+
     # -- the rest -------------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -308,6 +342,7 @@ def make_app(
     digits: int = 3,
     saved: SavedSession | None = None,
     network: Network | None = None,
+    classroom: Classroom | None = None,
 ) -> TuinetApp:
     """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
 
@@ -316,4 +351,4 @@ def make_app(
     """
     if saved is not None:
         config, theme, digits = saved.config, saved.theme, saved.digits
-    return TuinetApp(Session(config, network), theme=theme, digits=digits, saved=saved)
+    return TuinetApp(Session(config, network), theme=theme, digits=digits, saved=saved, classroom=classroom)

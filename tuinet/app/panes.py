@@ -13,11 +13,12 @@ from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widget import Widget
 
 from tuinet.app.render import Block, Palette, flow, matrix_block, symbol_block
-from tuinet.app.view import StepView
+from tuinet.app.session import Cursor
+from tuinet.app.view import PANES, StepView
 from tuinet.engine import OpKind
 
 __all__ = ["PANE_TITLES", "MatrixPane", "MatrixWidget", "StagePane"]
@@ -71,21 +72,28 @@ class MatrixWidget(Widget):
     }
     """
 
-    view: reactive[StepView | None] = reactive(None, layout=True)
-    """The app's view of the cursor; bound with data_bind."""
+    view: var[StepView | None] = var(None)
+    """The app's view of the cursor; bound with data_bind. Setting it redraws nothing by itself: the
+    watcher refreshes only if this widget's own content changed (Textual resends a widget in full)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._key: tuple[object, ...] | None = None
+        self._laid_out: dict[tuple[int, str], Text] = {}
+        self._palette: tuple[str, Palette] | None = None
         self.max_rows = 8
 
     def palette(self) -> Palette:
+        """The component styles, looked up once per theme (13 lookups cost ~0.3 ms)."""
+        if self._palette is not None and self._palette[0] == self.app.theme:
+            return self._palette[1]
+
         def style(name: str) -> Style:
             # Full (not partial) styles: theme colours with alpha, and "auto" text colours, are only
             # resolved against a background; a partial style would leave them unblended.
             return self.get_component_rich_style(f"matrix--{name}")
 
-        return Palette(
+        palette = Palette(
             positive=style("positive"),
             negative=style("negative"),
             zero=style("zero"),
@@ -100,21 +108,56 @@ class MatrixWidget(Widget):
             changed=style("changed"),
             bad=style("bad"),
         )
+        self._palette = (self.app.theme, palette)
+        return palette
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def build(self, view: StepView, width: int) -> Text:
+        """The widget's content laid out for ``width`` columns."""
         raise NotImplementedError
 
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
             return
         key = self.content_key(view)
-        if key != self._key:
-            self._key = key
-            self.refresh(layout=True)
+        if key == self._key:
+            return
+        width = self.content_size.width
+        before = self._laid_out.get((width, self.app.theme))
+        self._key = key
+        self._laid_out.clear()
+        if not self.display or not width:
+            return  # hidden (compact layout): it is laid out afresh when shown
+        if self.fixed_height:
+            self.refresh()
+            return
+        # Re-layout only when the height changes: a layout pass costs a frame of its own.
+        after = self.laid_out(width) if width else None
+        same_height = before is not None and after is not None and len(before.split()) == len(after.split())
+        self.refresh(layout=not same_height)
 
-    def on_resize(self) -> None:
-        self._key = None
-        self.refresh(layout=True)
+    @property
+    def fixed_height(self) -> bool:
+        """Whether this widget's height is set (not auto): then new content never needs a layout pass."""
+        return False
+
+    def laid_out(self, width: int) -> Text:
+        """The content at ``width``, built once per content, width and theme."""
+        width = max(10, width)
+        cache_key = (width, self.app.theme)
+        text = self._laid_out.get(cache_key)
+        if text is None:
+            text = Text("") if self.view is None else self._text(self.build(self.view, width))
+            self._laid_out[cache_key] = text
+        return text
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.laid_out(width).split())
+
+    def render(self) -> RenderableType:
+        return self.laid_out(self.content_size.width)
 
     def _text(self, text: Text) -> Text:
         text.no_wrap = True
@@ -135,15 +178,56 @@ class MatrixPane(MatrixWidget):
     }
     """
 
-    def __init__(self, pane: str, number: int) -> None:
-        super().__init__(id=f"pane-{pane}", classes="pane")
+    def __init__(self, pane: str, *, compact: bool = False) -> None:
+        super().__init__(
+            id="pane-compact" if compact else f"pane-{pane}", classes="compact-pane" if compact else "pane"
+        )
+        self.compact = compact
+        """The compact layout's one pane: it shows whichever pane is active, at one fixed height."""
         self.pane = pane
-        self.border_title = f"{number} {PANE_TITLES[pane]}"
+        self.border_title = self._title()
+        self._height_for: tuple[object, int] | None = None
+
+    def _title(self) -> str:
+        return f"{PANES.index(self.pane) + 1} {PANE_TITLES[self.pane]}"
+
+    def show_pane(self, pane: str) -> None:
+        """Switch the compact pane to ``pane`` (no layout pass: its height fits every pane)."""
+        if pane == self.pane:
+            return
+        self.pane = pane
+        self.border_title = self._title()
+        self._key = None
+        self.watch_view(self.view)
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
-        return (view.pane_key(self.pane), view.digits, self.app.theme)
+        return (self.pane, view.pane_key(self.pane), view.digits, self.app.theme)
+
+    def on_resize(self) -> None:
+        if self.compact and self.view is not None:
+            self._fix_height(self.view)
+
+    @property
+    def fixed_height(self) -> bool:
+        return self.compact and self._height_for is not None
+
+    def _fix_height(self, view: StepView) -> None:
+        """The tallest of the five panes at this width, so switching panes never changes the layout."""
+        width = self.content_size.width
+        if not width:
+            return
+        self._height_for = (view.session, width)
+        current = self.pane
+        tallest = 1
+        for pane in PANES:
+            self.pane = pane
+            tallest = max(tallest, len(self.build(view, max(10, width)).split()))
+        self.pane = current
+        self.styles.height = tallest + 1  # + the top border
 
     def watch_view(self, view: StepView | None) -> None:
+        if view is not None and self.compact and (view.session, self.content_size.width) != self._height_for:
+            self._fix_height(view)
         if view is not None:
             involved = view.op is not None and any(n in view.op.names for n in view.pane_names[self.pane])
             if self.pane == "weights" and view.op is not None:
@@ -174,12 +258,8 @@ class MatrixPane(MatrixWidget):
         blocks = self._blocks(self.view, container.width)
         return min(container.width, sum(b.width for b in blocks) + GAP * (len(blocks) - 1))
 
-    def render(self) -> RenderableType:
-        view = self.view
-        if view is None:
-            return ""
-        width = max(10, self.content_size.width)
-        return self._text(flow(self._blocks(view, width), width, gap=GAP))
+    def build(self, view: StepView, width: int) -> Text:
+        return flow(self._blocks(view, width), width, gap=GAP)
 
 
 class StagePane(MatrixWidget):
@@ -201,6 +281,7 @@ class StagePane(MatrixWidget):
         super().__init__(id="stage")
         self.border_title = "Operation"
         self.max_rows = 10
+        self._height_for: tuple[object, int] | None = None
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
@@ -209,14 +290,46 @@ class StagePane(MatrixWidget):
         parts = [(view.shown(n).filled, view.shown(n).region) for n in names]
         return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
 
-    def render(self) -> RenderableType:
-        view = self.view
-        if view is None:
-            return ""
+    def watch_view(self, view: StepView | None) -> None:
+        if view is not None:
+            op = view.op
+            title = (
+                f"Iteration {view.cursor.iteration}"
+                if op is None
+                else f"Operation {op.index + 1}/{len(view.session.schedule)} · {op.phase}"
+            )
+            if title != self.border_title:  # the setter refreshes even when the value is the same
+                self.border_title = title
+            if (view.session, self.content_size.width) != self._height_for:
+                self._fix_height(view)
+        super().watch_view(view)
+
+    def on_resize(self) -> None:
+        if self.view is not None:
+            self._fix_height(self.view)
+
+    @property
+    def fixed_height(self) -> bool:
+        return self._height_for is not None
+
+    def _fix_height(self, view: StepView) -> None:
+        """One height for every operation, so stepping never changes the layout (a layout pass costs a frame)."""
+        width = self.content_size.width
+        if not width:
+            return
+        self._height_for = (view.session, width)
+        session = view.session
+        tallest = 3
+        for op in session.schedule:
+            cursor = Cursor(view.cursor.iteration, op.index, session.size(op.index))
+            probe = StepView(session, cursor, digits=view.digits)
+            tallest = max(tallest, len(self.build(probe, max(10, width)).split()))
+        self.styles.height = tallest + 1  # + the top border
+
+    def build(self, view: StepView, width: int) -> Text:
         op = view.op
         if op is None:
-            self.border_title = f"Iteration {view.cursor.iteration}"
-            text = Text.assemble(
+            return Text.assemble(
                 ("Iteration ", "bold"),
                 (str(view.cursor.iteration), "bold"),
                 " is about to start: the inputs and weights below are all there is.\n",
@@ -227,10 +340,7 @@ class StagePane(MatrixWidget):
                 ("space", "bold"),
                 " the whole iteration.",
             )
-            return self._text(text)
-        self.border_title = f"Operation {op.index + 1}/{len(view.session.schedule)} · {op.phase}"
         palette = self.palette()
-        width = max(10, self.content_size.width)
         digits = view.digits
 
         def block(name: str, transpose: bool = False, label: str | None = None) -> Block:
@@ -266,7 +376,7 @@ class StagePane(MatrixWidget):
         parts += [_op("→"), block(op.result)]
         height = max(len(p.lines) for p in parts)
         parts = [symbol_block(p.lines[0].plain, height) if p.width and not p.lines[1:] else p for p in parts]
-        return self._text(flow(parts, width, gap=1))
+        return flow(parts, width, gap=1)
 
 
 def _op(symbol: str) -> Block:

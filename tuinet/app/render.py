@@ -16,7 +16,9 @@ from rich.text import Text
 
 from tuinet.app.view import BoolMatrix, Role, Shown
 from tuinet.engine import Region, fmt
+from tuinet.engine.cells import FIXED_LIMIT
 from tuinet.engine.names import shape_text
+from tuinet.engine.types import Matrix
 
 __all__ = ["Block", "Palette", "flow", "matrix_block", "pick", "symbol_block"]
 
@@ -106,8 +108,7 @@ def matrix_block(
         filled = filled.T
         changed = None if changed is None else changed.T
 
-    texts = [[fmt(float(v), digits) for v in row] for row in values]
-    cell_width = max([len(t) for row in texts for t in row] + [digits + 3])
+    cell_width = _cell_width(values, digits)
     fit_cols = max(1, (max_width - 3) // (cell_width + 1))
     row_ids = pick(rows, max_rows, _focus(region, "row"))
     col_ids = pick(cols, fit_cols, _focus(region, "col"))
@@ -145,11 +146,29 @@ def matrix_block(
                 style = style + (
                     palette.result if shown.role is Role.RESULT and region.kind == "cell" else palette.operand
                 )
-            line.append(texts[i][j].rjust(cell_width), style)
+            line.append(fmt(value, digits).rjust(cell_width), style)
         line.append(" " + right, palette.bracket)
         lines.append(line)
     width = max(line.cell_len for line in lines)
     return Block(lines, width)
+
+
+def _cell_width(values: Matrix, digits: int) -> int:
+    """The widest number in the matrix, found without formatting every cell (a 256×64 matrix shows 8 rows).
+
+    The widest fixed-point text belongs to the largest or the most negative value; scientific notation and
+    inf/NaN have widths of their own, so those are measured only when present.
+    """
+    widths = [digits + 3]
+    finite = values[np.isfinite(values)]
+    if finite.size:
+        widths += [len(fmt(float(finite.max()), digits)), len(fmt(float(finite.min()), digits))]
+        big = finite[np.abs(finite) >= FIXED_LIMIT]
+        if big.size:
+            widths.append(len(fmt(float(big[0]), digits)) + 1)  # exponents of 3 digits and a sign
+    if finite.size != values.size:
+        widths.append(4)  # −inf
+    return max(widths)
 
 
 def _brackets(position: int, count: int, single: bool) -> tuple[str, str]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.console import RenderableType
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.widget import Widget
-from textual.widgets import Static
 
 from tuinet.app.panes import PANE_TITLES
 from tuinet.app.view import PANES, StepView
@@ -30,24 +29,28 @@ def sparkline(values: list[float]) -> str:
     return "".join(BARS[min(7, int((v - low) / span * 7.999))] for v in values)
 
 
-class StatusBar(Horizontal):
-    """Iteration, phase, operation and loss on one line, then the loss curve so far."""
+class StatusBar(Widget):
+    """Iteration, phase, operation and loss on one line, then the loss curve so far.
 
+    One widget drawing one line: updating it repaints that line and never re-lays out the screen.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"status--curve", "status--diverged"}
     DEFAULT_CSS = """
     StatusBar {
         height: 1;
         background: $boost;
-        #status-text { width: auto; max-width: 70%; padding: 0 1; }
-        #loss-curve { width: 1fr; min-width: 8; height: 1; margin: 0 1; color: $text-accent; }
-        &.-diverged #status-text { color: $text-error; text-style: bold; }
+        padding: 0 1;
+        & > .status--curve { color: $text-accent; }
+        & > .status--diverged { color: $text-error; text-style: bold; }
     }
     """
 
-    view: reactive[StepView | None] = reactive(None)
+    view: var[StepView | None] = var(None)
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="status-text")
-        yield Static(id="loss-curve")
+    def __init__(self) -> None:
+        super().__init__(id="status")
+        self._parts: tuple[Text, list[float]] | None = None
 
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
@@ -67,15 +70,31 @@ class StatusBar(Horizontal):
         loss = view.loss
         if loss is not None:
             parts += [(" · loss ", "dim"), (fmt(loss, 4), "bold")]
+        text = Text.assemble(*parts)
         if view.diverged:
-            parts += [(f" · diverged at iteration {history.diverged_at}", "bold")]
-        self.set_class(view.diverged, "-diverged")
-        self.query_one("#status-text", Static).update(Text.assemble(*parts))
+            text.append(
+                f" · diverged at iteration {history.diverged_at}", self.get_component_rich_style("status--diverged")
+            )
         # The curve: this run's losses up to the iteration on screen (its own once the loss is known).
         last = cursor.iteration if loss is not None else cursor.iteration - 1
-        curve = self.query_one("#loss-curve", Static)
-        data = history.loss_curve(last, points=max(8, curve.size.width or 40))
-        curve.update(sparkline(data))
+        points = max(8, min(64, self.content_size.width // 3 or 40))
+        state = (text, history.loss_curve(last, points=points))
+        if state != self._parts:
+            self._parts = state
+            self.refresh()
+
+    def render(self) -> RenderableType:
+        if self._parts is None:
+            return ""
+        text, curve = self._parts
+        line = text.copy()
+        bars = sparkline(curve)
+        gap = self.content_size.width - line.cell_len - len(bars)
+        if bars and gap >= 2:
+            line.append(" " * gap)
+            line.append(bars, self.get_component_rich_style("status--curve"))
+        line.no_wrap, line.overflow = True, "ellipsis"
+        return line
 
 
 class EquationPane(Widget):
@@ -83,8 +102,7 @@ class EquationPane(Widget):
 
     DEFAULT_CSS = """
     EquationPane {
-        height: auto;
-        max-height: 6;
+        height: 2;
         padding: 0 1;
         border-left: thick $accent;
         margin: 0 0 0 0;
@@ -103,7 +121,7 @@ class EquationPane(Widget):
         key = (view.cursor, view.cell_mode, view.digits)
         if key != self._key:
             self._key = key
-            self.refresh(layout=True)
+            self.refresh()  # a fixed height (app.tcss): new text never needs a layout pass
 
     def render(self) -> RenderableType:
         view = self.view
@@ -128,17 +146,29 @@ class EquationPane(Widget):
         return text
 
 
-class PaneBar(Static):
+class PaneBar(Widget):
     """In compact layouts only one pane shows; this line says which, and how to pick another."""
 
     DEFAULT_CSS = """
     PaneBar { height: 1; background: $boost; padding: 0 1; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: tuple[str, bool] | None = None
+
     def show(self, active: str, follow: bool) -> None:
+        if (active, follow) != self._shown:
+            self._shown = (active, follow)
+            self.refresh()  # a repaint of this line only: its size never changes
+
+    def render(self) -> RenderableType:
+        if self._shown is None:
+            return ""
+        active, follow = self._shown
         text = Text()
         for number, pane in enumerate(PANES, start=1):
             label = f" {number} {PANE_TITLES[pane]} "
             text.append(label, "reverse bold" if pane == active else "dim")
         text.append("   0 follow" + (" ✓" if follow else ""), "dim" if not follow else "bold")
-        self.update(text)
+        return text

@@ -18,8 +18,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from tuinet.app.panes import MatrixWidget
@@ -51,6 +53,16 @@ class WhyView(MatrixWidget):
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         return (view.cursor, self.chosen_layer, self.index, view.digits, self.app.theme, self.size)
+
+    # Why-views render Rich tables and groups directly (no per-width text cache): they are not on the
+    # stepping hot path, so the plain Widget measuring and a refresh on change are enough.
+    def watch_view(self, view: StepView | None) -> None:
+        if view is not None and self.content_key(view) != self._key:
+            self._key = self.content_key(view)
+            self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return Widget.get_content_height(self, container, viewport, width)
 
     def watch_chosen_layer(self) -> None:
         self._key = None
