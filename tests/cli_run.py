@@ -67,7 +67,13 @@ def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     module = types.ModuleType("tuinet.app")
 
     def make_app(
-        config: NetConfig, *, theme: str = "dark", digits: int = 3, saved: Any = None, network: Any = None
+        config: NetConfig,
+        *,
+        theme: str = "dark",
+        digits: int = 3,
+        saved: Any = None,
+        network: Any = None,
+        classroom: Any = None,
     ) -> FakeApp:
         assert network is None or network.config == config  # the CLI passes the network it validated
         return FakeApp(calls, config, theme, digits, saved)

@@ -116,6 +116,9 @@ def build_parser() -> OneLineParser:
         metavar="N",
         help="decimal places shown, 1 to 8 (default: %(default)s)",
     )
+    # Set by `tuinet serve` for the apps it starts (tuinet/app/follow.py); not for people.
+    ui.add_argument("--served-as", choices=("solo", "teacher", "student"), help=argparse.SUPPRESS)
+    ui.add_argument("--follow-fd", type=int, help=argparse.SUPPRESS)
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     trainer = commands.add_parser(
@@ -153,6 +156,8 @@ def build_parser() -> OneLineParser:
     )
     output.add_argument("--format", choices=FORMATS, default="py", help="py or md (default: %(default)s)")
     output.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (default: stdout)")
+    # Listed for --help only: _dispatch hands everything after `serve` to tuinet/serve/cli.py.
+    commands.add_parser("serve", help="serve the app to a class over SSH or the web; see `tuinet serve --help`")
     return parser
 
 
@@ -175,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(argv: list[str]) -> int:
+    if argv[:1] == ["serve"]:
+        from tuinet.serve.cli import serve  # imported here: asyncssh only for `tuinet serve`
+
+        return serve(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -182,6 +191,8 @@ def _dispatch(argv: list[str]) -> int:
         return stop.code if isinstance(stop.code, int) else 0
     if args.command == "train":
         return _train(args)
+    if args.command == "serve":
+        raise UsageError("put serve's options after it: tuinet serve --ssh -- <network options>")
     if args.command == "export":
         write(export(build(config_from_args(args)), args.iteration, args.format), args.output)
         return 0
@@ -223,7 +234,12 @@ def _open_app(args: argparse.Namespace) -> int:
     # Imported here so that `tuinet train` never imports Textual.
     from tuinet.app import make_app
 
-    app = make_app(config, theme=args.theme, digits=args.digits, saved=saved, network=network)
+    classroom = None
+    if args.served_as is not None:  # started by `tuinet serve` (tuinet/app/follow.py)
+        from tuinet.app.follow import Classroom
+
+        classroom = Classroom(args.served_as, args.follow_fd)
+    app = make_app(config, theme=args.theme, digits=args.digits, saved=saved, network=network, classroom=classroom)
     app.run(mouse=not args.no_mouse)
     return 0
 

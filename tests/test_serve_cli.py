@@ -1,0 +1,168 @@
+"""`tuinet serve` as a command: what it prints, the host key it keeps, its checks, and the web mode."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tuinet.cli import main
+from tuinet.serve import web
+from tuinet.serve.auth import Credentials, Role, Throttle
+from tuinet.serve.hostkey import data_dir, load_host_key
+from tuinet.serve.launch import Limits
+from tuinet.serve.process import app_env, clean_term
+
+
+def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "TUINET_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TUINET_PASSWORD", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tuinet", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def _banner(process: subprocess.Popen[str]) -> dict[str, str]:
+    """The lines printed at start, up to the network options, keyed by what is before the colon."""
+    assert process.stdout is not None
+    lines: dict[str, str] = {}
+    for line in process.stdout:
+        key, _, value = line.partition(":")
+        lines[key.strip()] = value.strip()
+        if line.startswith("network options"):
+            return lines
+    raise AssertionError(f"no banner; stderr: {process.stderr.read() if process.stderr else ''}")
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_ssh_prints_password_and_fingerprint_and_keeps_the_host_key(tmp_path: Path) -> None:
+    """First start makes the host key (0600) and prints a class password; the second reuses the key."""
+    fingerprints = []
+    for attempt in range(2):
+        process = _start(tmp_path, "--ssh", "--port", "0", "--", "--hidden", "8", "--dataset", "xor")
+        try:
+            banner = _banner(process)
+        finally:
+            _stop(process)
+        assert banner["tuinet serve"].startswith("SSH on 127.0.0.1:")
+        assert len(banner["class password"]) >= 16
+        assert "--hidden 8 --dataset xor" in banner["network options"]
+        fingerprints.append(banner["fingerprint"])
+        assert banner["host key"].endswith("(new)" if attempt == 0 else "(kept from before)")
+    assert fingerprints[0] == fingerprints[1] and fingerprints[0].startswith("SHA256:")
+    key_path = tmp_path / "data" / "ssh_host_ed25519_key"
+    assert key_path.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+
+
+def test_bad_class_options_fail_before_listening(capsys: pytest.CaptureFixture[str]) -> None:
+    """A network option mistake is one line and exit 2 at start, not an error in every student's session."""
+    assert main(["serve", "--ssh", "--", "--hidden", "0"]) == 2
+    assert main(["serve", "--ssh", "--", "--load", "x.json"]) == 2
+    assert main(["serve", "--ssh", "--", "--hidden", "300"]) == 2  # wider than serve's --max-units 256
+    assert main(["serve"]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 4 and all(line.startswith("tuinet: error: ") for line in errors)
+
+
+def test_credentials_decide_the_role() -> None:
+    """The class password makes a student, the teacher's a teacher, anything else nobody."""
+    credentials = Credentials("class", "teach")
+    assert credentials.role_for_password("class") is Role.STUDENT
+    assert credentials.role_for_password("teach") is Role.TEACHER
+    assert credentials.role_for_password("Class") is None
+    assert credentials.role_for_password("") is None
+
+
+def test_throttle_locks_out_after_the_limit() -> None:
+    throttle = Throttle(limit=2, window=60, lockout=0.2)
+    assert not throttle.failed("10.0.0.1")
+    assert throttle.failed("10.0.0.1")
+    assert throttle.locked("10.0.0.1") and not throttle.locked("10.0.0.2")
+    time.sleep(0.25)
+    assert not throttle.locked("10.0.0.1")
+
+
+def test_host_key_location_and_private_permissions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TUINET_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert data_dir() == tmp_path / "xdg" / "tuinet"
+    _, path, made = load_host_key(tmp_path / "keys")
+    assert made
+    path.chmod(0o644)
+    with pytest.raises(Exception, match="readable by other users"):
+        load_host_key(tmp_path / "keys")
+
+
+def test_app_environment_leaks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A served app sees no server secrets, no COLUMNS/LINES (they would break resizes), and a sane TERM."""
+    monkeypatch.setenv("TUINET_PASSWORD", "secret")
+    env = app_env(clean_term("xterm-256color"))
+    assert "TUINET_PASSWORD" not in env and "COLUMNS" not in env and "LINES" not in env
+    assert clean_term("xterm; rm -rf /") == "xterm-256color"
+    assert clean_term("screen.xterm-256color") == "screen.xterm-256color"
+
+
+def test_web_command_and_warning(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """--web runs each tab through the launcher (limits apply) and warns loudly beyond loopback."""
+    command = web.web_command(["--hidden", "8"], Limits(1 << 30, 60, None))
+    assert "tuinet.serve.launch" in command and "--memory" in command and "--served-as solo" in command
+    served: list[str] = []
+    monkeypatch.setattr("textual_serve.server.Server.serve", lambda self, debug=False: served.append(self.host))
+    assert web.serve_web("0.0.0.0", 8000, [], Limits(None, None, None), loopback=False) == 0
+    assert "NO authentication" in capsys.readouterr().err
+    assert web.serve_web("127.0.0.1", 8000, [], Limits(None, None, None), loopback=True) == 0
+    assert "NO authentication" not in capsys.readouterr().err
+    assert served == ["0.0.0.0", "127.0.0.1"]
+
+
+def test_web_serves_the_page_on_loopback(tmp_path: Path) -> None:
+    """`tuinet serve --web` answers on 127.0.0.1 with textual-serve's page."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tuinet", "serve", "--web", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    page = response.read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert "tuinet" in page
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(10)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()

@@ -1,0 +1,244 @@
+"""One ``tuinet`` process in its own pseudo-terminal: start it, feed it, resize it, and make sure it ends.
+
+The server owns one AppProcess per SSH session. Bytes flow through the pty master, which is
+non-blocking and read from the event loop (``loop.add_reader``): the app's output goes to
+``on_output`` as it arrives, and reading pauses when the consumer says it is full (``pause``),
+so a slow client costs a bounded buffer, never an unbounded one.
+
+The child is started in a new session (``start_new_session``) by ``tuinet.serve.launch``, which
+makes the pty its controlling terminal: setting the window size on the master then delivers
+SIGWINCH to the app, and closing the master delivers SIGHUP. ``stop`` sends SIGHUP to the whole
+process group and SIGKILL after a grace period, so nothing outlives its session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import fcntl
+import logging
+import os
+import pty
+import re
+import signal
+import struct
+import subprocess
+import sys
+import termios
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import tuinet
+from tuinet.serve.launch import Limits
+
+__all__ = ["AppProcess", "app_env", "clean_term"]
+
+log = logging.getLogger("tuinet.serve")
+
+READ_CHUNK = 65536
+MAX_PENDING_INPUT = 1 << 20
+"""Keys not yet accepted by the app beyond this are dropped (the app reads input as fast as it comes)."""
+GRACE_SECONDS = 2.0
+"""How long a process has to quit after SIGHUP before SIGKILL."""
+_TERM_OK = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
+DEFAULT_TERM = "xterm-256color"
+
+
+def clean_term(term: str | None) -> str:
+    """The client's TERM if it looks like a terminal name, else a safe default (it goes into the app's env)."""
+    return term if term and _TERM_OK.fullmatch(term) else DEFAULT_TERM
+
+
+def app_env(term: str) -> dict[str, str]:
+    """The whole environment of a served app: nothing of the server's (it may hold passwords) leaks in.
+
+    COLUMNS/LINES are deliberately absent: they would override the pty's size and break resizes.
+    One BLAS thread keeps the per-session memory and thread count small.
+    """
+    source = str(Path(tuinet.__file__).resolve().parent.parent)
+    return {
+        "PATH": os.defpath,
+        "HOME": os.environ.get("HOME", "/"),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONUTF8": "1",
+        "PYTHONPATH": source,
+        "TERM": term,
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+
+
+def set_winsize(fd: int, columns: int, rows: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", max(1, rows), max(1, columns), 0, 0))
+
+
+class AppProcess:
+    """A tuinet process on a pty; ``wait()`` returns its exit status."""
+
+    def __init__(
+        self,
+        app_args: Sequence[str],
+        *,
+        term: str,
+        size: tuple[int, int],
+        limits: Limits,
+        on_output: Callable[[bytes], None],
+        cwd: str,
+        pass_fds: Sequence[int] = (),
+    ) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._on_output = on_output
+        self._pending = bytearray()
+        self._reading = False
+        self.master, slave = pty.openpty()
+        try:
+            set_winsize(slave, *size)
+            os.set_blocking(self.master, False)
+            argv = [sys.executable, "-m", "tuinet.serve.launch", *limits.argv(), "--", *app_args]
+            self.process = subprocess.Popen(
+                argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                cwd=cwd,
+                env=app_env(term),
+                start_new_session=True,
+                close_fds=True,
+                pass_fds=tuple(pass_fds),
+            )
+        except BaseException:
+            os.close(self.master)
+            raise
+        finally:
+            os.close(slave)
+        self.pid = self.process.pid
+        self._exited = asyncio.Event()
+        self.returncode: int | None = None
+        self._watch = self._loop.create_task(self._reap())
+        self.resume()
+
+    # -- output ---------------------------------------------------------------------------
+
+    def pause(self) -> None:
+        """Stop reading the app's output until ``resume`` (the consumer's buffer is full)."""
+        if self._reading:
+            self._loop.remove_reader(self.master)
+            self._reading = False
+
+    def resume(self) -> None:
+        if not self._reading and self.master >= 0:
+            self._loop.add_reader(self.master, self._readable)
+            self._reading = True
+
+    def _readable(self) -> None:
+        try:
+            data = os.read(self.master, READ_CHUNK)
+        except BlockingIOError:
+            return
+        except OSError as error:  # EIO: every slave end is closed, the app has gone
+            if error.errno != errno.EIO:
+                log.warning("reading pty of pid %s: %s", self.pid, error)
+            data = b""
+        if not data:
+            self.pause()
+            return
+        self._on_output(data)
+
+    # -- input and size -------------------------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        """Send keys to the app (buffered if the pty is momentarily full)."""
+        if self.master < 0:
+            return
+        if self._pending:
+            if len(self._pending) + len(data) <= MAX_PENDING_INPUT:
+                self._pending += data
+            return
+        try:
+            written = os.write(self.master, data)
+        except BlockingIOError:
+            written = 0
+        except OSError:
+            return  # the app is gone; the reaper ends the session
+        if written < len(data):
+            self._pending += data[written:]
+            self._loop.add_writer(self.master, self._flush)
+
+    def _flush(self) -> None:
+        try:
+            written = os.write(self.master, self._pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            written = len(self._pending)
+        del self._pending[:written]
+        if not self._pending:
+            self._loop.remove_writer(self.master)
+
+    def resize(self, columns: int, rows: int) -> None:
+        """Tell the app its new size: the kernel sends SIGWINCH to the pty's foreground process group."""
+        if self.master >= 0:
+            set_winsize(self.master, columns, rows)
+
+    # -- the end ----------------------------------------------------------------------------
+
+    async def _reap(self) -> None:
+        # A pidfd becomes readable when the process exits: no thread per session, no polling.
+        pidfd = os.pidfd_open(self.pid)
+        exited = asyncio.Event()
+        self._loop.add_reader(pidfd, exited.set)
+        try:
+            await exited.wait()
+        finally:
+            self._loop.remove_reader(pidfd)
+            os.close(pidfd)
+        returncode = self.process.wait()
+        # Whatever the app wrote last is still in the pty: hand it over before reporting the end.
+        while self.master >= 0:
+            try:
+                data = os.read(self.master, READ_CHUNK)
+            except OSError:
+                break
+            if not data:
+                break
+            self._on_output(data)
+        self.returncode = returncode
+        self._exited.set()
+
+    async def wait(self) -> int:
+        await self._exited.wait()
+        return self.returncode if self.returncode is not None else 1
+
+    @property
+    def running(self) -> bool:
+        return not self._exited.is_set()
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, sig)
+
+    async def stop(self, grace: float = GRACE_SECONDS) -> None:
+        """End the app and everything in its process group: SIGHUP, then SIGKILL after ``grace`` seconds."""
+        if self.running:
+            self._signal_group(signal.SIGHUP)
+            try:
+                await asyncio.wait_for(asyncio.shield(self._exited.wait()), grace)
+            except TimeoutError:
+                log.warning("pid %s ignored SIGHUP for %.1f s: killed", self.pid, grace)
+        # Also when the leader has exited: anything it left in its group goes too.
+        self._signal_group(signal.SIGKILL)
+        await self._exited.wait()
+        self.close()
+
+    def close(self) -> None:
+        """Release the pty (once the process has been reaped)."""
+        if self.master >= 0:
+            self.pause()
+            if self._pending:
+                self._loop.remove_writer(self.master)
+                self._pending.clear()
+            os.close(self.master)
+            self.master = -1

@@ -1,0 +1,40 @@
+"""Everything a classroom server is told: where to listen, who may log in, and how much each session may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tuinet.serve.auth import Credentials, Throttle
+from tuinet.serve.launch import Limits
+
+__all__ = ["DEFAULT_LIMITS", "Settings"]
+
+DEFAULT_LIMITS = Limits(memory=1536 * 1024 * 1024, cpu=1800, processes=None)
+"""Per session: 1.5 GiB of address space (a session uses ~70 MB of RSS but maps far more), 30 minutes of CPU.
+
+RLIMIT_NPROC counts every process of the server's user, not one session's, so it is off by default
+(the app never starts processes and students get no shell); ``--max-processes`` sets it.
+"""
+
+
+@dataclass
+class Settings:
+    credentials: Credentials
+    host_key_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 2222
+    app_args: list[str] = field(default_factory=list)
+    """The network and app options every session gets, fixed by the teacher."""
+    follow: bool = False
+    max_sessions: int = 50
+    max_per_address: int = 20
+    idle_timeout: float = 1800.0
+    """Seconds without a key from the client before its session is closed."""
+    login_timeout: float = 30.0
+    fail_delay: float = 1.0
+    """Seconds before a wrong password is answered."""
+    throttle: Throttle = field(default_factory=Throttle)
+    limits: Limits = DEFAULT_LIMITS
+    max_auth_failures: int = 6
+    """Failed attempts one connection may make before it is dropped."""
