@@ -301,6 +301,10 @@ def measure_flood(app: Sequence[str], presses: int) -> Flood:
         return Flood(last - sent, iteration)
 
 
+GROWTH_WIDTHS = (4, 16, 64, 256)
+"""Hidden widths for the cost-growth rows (step latency as the network grows)."""
+
+
 def write_dataset(folder: Path, rows: int = 256, inputs: int = 8) -> Path:
     """A random CSV: ``inputs`` columns in [0, 1), then a 0/1 target."""
     rng = np.random.RandomState(0)
@@ -378,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     app = shlex.split(args.app) if args.app else DEFAULT_APP
     presses, repeats, idle = (20, 1, 2.0) if args.quick else (max(2, args.presses), max(1, args.repeats), 5.0)
+    growth_presses = max(2, presses // 3)
 
     began = time.perf_counter()
     rows: list[Row] = []
@@ -403,6 +408,14 @@ def main(argv: list[str] | None = None) -> int:
             csv = write_dataset(Path(folder))
             progress(f"steps at 120×40 for --hidden 64 on a 256-row CSV, {presses} presses per key")
             big = measure_steps([*app, "--hidden", "64", "--dataset", str(csv)], (120, 40), presses)
+            growth: dict[int, StepRun] = {}
+            for width in GROWTH_WIDTHS:
+                progress(
+                    f"cost growth: --hidden {width} on the 256-row CSV at 120×40, {growth_presses} presses per key"
+                )
+                growth[width] = measure_steps(
+                    [*app, "--hidden", str(width), "--dataset", str(csv)], (120, 40), growth_presses
+                )
         progress(f"key flood: {FLOOD_PRESSES} spaces at once")
         flood = measure_flood(app, FLOOD_PRESSES)
         progress(f"the reference app's step, {presses} presses")
@@ -452,6 +465,9 @@ def main(argv: list[str] | None = None) -> int:
             flood.iteration == FLOOD_PRESSES,
         )
     )
+    for width, run in growth.items():
+        cells = "   ".join(f"{name} p50 {series.p(0.5):5.1f} ms" for name, series in run.series.items())
+        rows.append(Row(f"cost growth: --hidden {width}, 256 rows, 120×40", cells))
     for label, run in (("80×24", small), ("200×60", large), ("120×40", big)):
         if run.iteration_after_spaces != presses:
             notes.append(

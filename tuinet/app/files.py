@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from tuinet.app.dialogs import FileRequest, PathDialog
 from tuinet.app.session import Cursor, Session
 from tuinet.app.themes import THEME_NAMES
-from tuinet.app.why import VIEWS, WhyScreen
 from tuinet.engine import TuinetError, build
 from tuinet.engine.export import export_markdown, export_python
 from tuinet.exporting import write
@@ -30,6 +29,8 @@ DEFAULT_SESSION = "tuinet-session.json"
 
 def open_why(app: TuinetApp, key: str) -> None:
     """Show the why-views, on tab ``key`` (switching tabs if they are already open)."""
+    from tuinet.app.why import WhyScreen  # on first use: it is not needed to draw the first frame
+
     if isinstance(app.screen, WhyScreen):
         app.screen.action_show(key)
     else:
@@ -67,6 +68,8 @@ def current_state(app: TuinetApp) -> SavedSession:
     if os.path.exists(config.dataset):
         # A CSV is recorded by absolute path, so the session loads from any directory.
         config = replace(config, dataset=os.path.abspath(config.dataset))
+    from tuinet.app.why import WhyScreen
+
     theme = next((short for short, name in THEME_NAMES.items() if name == app.theme), app.theme)
     view = app.screen.active if isinstance(app.screen, WhyScreen) else None
     return SavedSession(
@@ -131,5 +134,5 @@ def restore(app: TuinetApp, saved: SavedSession) -> None:
     else:
         cursor = Cursor(saved.iteration, saved.op, cells)
     app.show_cursor(cursor, saved.cell_mode)
-    if saved.view in VIEWS:
+    if saved.view is not None:  # one of sessionfile.VIEWS, checked when the file was loaded
         app.call_after_refresh(open_why, app, saved.view)
