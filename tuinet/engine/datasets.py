@@ -11,6 +11,8 @@ import csv
 import io
 import math
 import os
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +47,7 @@ class Dataset:
         return int(self.y.shape[1])
 
 
-def _table(rows: list[list[float]], n_targets: int, name: str) -> Dataset:
+def _table(rows: Sequence[Sequence[float]] | Sequence[Matrix], n_targets: int, name: str) -> Dataset:
     data = np.array(rows, dtype=np.float64)
     X = np.ascontiguousarray(data[:, :-n_targets])
     y = np.ascontiguousarray(data[:, -n_targets:])
@@ -79,35 +81,68 @@ def load_dataset(name_or_path: str, targets: int = 1, max_rows: int = 100_000, m
     return _load_csv(name_or_path, targets, max_rows, max_columns)
 
 
-def _load_csv(path: str, targets: int, max_rows: int, max_columns: int) -> Dataset:
+def _read_text(path: str) -> str:
+    """The file's text: a regular file of at most MAX_CSV_BYTES of UTF-8, or DatasetError.
+
+    Anything that is not a regular file is refused before it is opened: a FIFO would block the read
+    forever, /dev/zero would never end, and merely opening some devices has effects. The file is
+    opened non-blocking and checked again, in case it was swapped for something else meanwhile, and
+    at most one byte more than the limit is read, whatever its size claims to be.
+    """
     known = ", ".join(BUILTIN_DATASETS)
-    if not os.path.exists(path):
-        raise DatasetError(f"no dataset named {path!r}: not one of {known}, and no such file")
-    if os.path.isdir(path):
-        raise DatasetError(f"dataset {path!r} is a directory, not a CSV file")
     try:
-        size = os.path.getsize(path)
-        if size > MAX_CSV_BYTES:
-            raise DatasetError(f"CSV {path!r} is {size // 2**20} MiB; the limit is {MAX_CSV_BYTES // 2**20} MiB")
-        with open(path, encoding="utf-8", newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError:
-        raise DatasetError(f"CSV {path!r} is not UTF-8 text") from None
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL byte in the path
+        raise DatasetError(f"no dataset named {path!r}: not one of {known}, and no such file") from None
     except OSError as error:
         raise DatasetError(f"cannot read CSV {path!r}: {error.strerror or error}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DatasetError(f"dataset {path!r} is a directory, not a CSV file")
+    if not stat.S_ISREG(info.st_mode):
+        raise DatasetError(f"dataset {path!r} is a device, FIFO or socket, not a CSV file")
+    if info.st_size > MAX_CSV_BYTES:
+        raise DatasetError(f"CSV {path!r} is {info.st_size // 2**20} MiB; the limit is {MAX_CSV_BYTES // 2**20} MiB")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb") as handle:
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)
+            data = handle.read(MAX_CSV_BYTES + 1) if regular else b""
+    except OSError as error:
+        raise DatasetError(f"cannot read CSV {path!r}: {error.strerror or error}") from None
+    if not regular:
+        raise DatasetError(f"dataset {path!r} is no longer a regular file, not a CSV file")
+    if len(data) > MAX_CSV_BYTES:
+        raise DatasetError(f"CSV {path!r} is larger than {MAX_CSV_BYTES // 2**20} MiB, the limit")
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is not part of the first cell
+    except UnicodeDecodeError:
+        raise DatasetError(f"CSV {path!r} is not UTF-8 text") from None
+
+
+def _lines(text: str, path: str, max_columns: int) -> Iterator[str]:
+    """The physical lines of ``text``, refusing a line with too many columns before csv splits it.
+
+    csv would first build the whole row: a 64 MiB line of ``10,10,…`` is 22 million strings, ~2 GB.
+    Without quotes a line has exactly one column more than it has commas. With quotes (a comma may be
+    inside a field) csv decides, once the line is parsed; only a line too long to be ``max_columns``
+    fields of up to 1 KiB each is refused before.
+    """
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) >= max_columns and (commas := line.count(",")) >= max_columns:
+            if '"' not in line:
+                raise DatasetError(f"CSV {path!r} line {number} has {commas + 1} columns; the limit is {max_columns}")
+            if len(line) > 1024 * max_columns:
+                raise DatasetError(
+                    f"CSV {path!r} line {number} is {len(line):,} characters long, with up to {commas + 1} columns; "
+                    f"the limit is {max_columns} columns"
+                )
+        yield line
+
+
+def _load_csv(path: str, targets: int, max_rows: int, max_columns: int) -> Dataset:
+    text = _read_text(path)
     if "\x00" in text:
         raise DatasetError(f"CSV {path!r} is binary, not text")
-
-    try:
-        # The reader gets the text itself, not its lines: a quoted field spanning two lines ("1⏎2") then
-        # stays one field and is refused, instead of being glued into the number 12. Each row keeps its
-        # physical line number (blank lines are skipped but still counted) for the error messages.
-        reader = csv.reader(io.StringIO(text, newline=""))
-        raw = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
-    except csv.Error as error:
-        raise DatasetError(f"CSV {path!r} cannot be parsed: {error}") from None
-    if not raw:
-        raise DatasetError(f"CSV {path!r} is empty")
 
     def parse(row: list[str]) -> list[float] | None:
         try:
@@ -115,29 +150,46 @@ def _load_csv(path: str, targets: int, max_rows: int, max_columns: int) -> Datas
         except ValueError:
             return None
 
-    # An optional header: the first row may be names, if it does not parse as numbers.
-    start = 0 if parse(raw[0][1]) is not None else 1
-    body = raw[start:]
-    if not body:
+    # Rows are checked and converted as they are read, so that neither the row limit nor the column limit
+    # is only found out after the whole file sits in memory as Python strings (64 MiB of "0⏎" is 33 million
+    # rows: ~7 GB and a minute, before).
+    # The reader gets the text itself, not its lines: a quoted field spanning two lines ("1⏎2") then stays
+    # one field and is refused, instead of being glued into the number 12. Each row keeps its physical line
+    # number (blank lines are skipped but still counted) for the error messages.
+    reader = csv.reader(_lines(text, path, max_columns))
+    rows: list[Matrix] = []
+    width = 0  # of the first non-blank row; 0 until it is read
+    try:
+        for row in reader:
+            if not "".join(row).strip():
+                continue
+            number = reader.line_num
+            if width == 0:
+                width = len(row)
+                if width > max_columns:
+                    raise DatasetError(f"CSV {path!r} has {width} columns; the limit is {max_columns}")
+                if parse(row) is None:
+                    continue  # an optional header: the first row may be names, if it does not parse as numbers
+            if len(rows) == max_rows:
+                more = 1 + sum(1 for rest in reader if "".join(rest).strip())  # counted, not kept
+                raise DatasetError(f"CSV {path!r} has {max_rows + more} rows; the limit is {max_rows}")
+            if len(row) != width:
+                raise DatasetError(f"CSV {path!r} line {number} has {len(row)} columns, expected {width} (ragged rows)")
+            values = parse(row)
+            if values is None:
+                bad = next(cell for cell in row if parse([cell]) is None)
+                raise DatasetError(f"CSV {path!r} line {number} has a value that is not a number: {bad.strip()[:20]!r}")
+            if not all(math.isfinite(v) for v in values):
+                raise DatasetError(f"CSV {path!r} line {number} has NaN or infinity; only finite numbers are allowed")
+            if any(abs(v) > 1e12 for v in values):
+                raise DatasetError(f"CSV {path!r} line {number} has a value beyond ±1e12; scale the data first")
+            rows.append(np.array(values, dtype=np.float64))  # 8 bytes a number, not a 32-byte Python float
+    except csv.Error as error:
+        raise DatasetError(f"CSV {path!r} cannot be parsed: {error}") from None
+    if width == 0:
+        raise DatasetError(f"CSV {path!r} is empty")
+    if not rows:
         raise DatasetError(f"CSV {path!r} has a header but no data rows")
-    width = len(raw[0][1])
-    if width > max_columns:
-        raise DatasetError(f"CSV {path!r} has {width} columns; the limit is {max_columns}")
-    if len(body) > max_rows:
-        raise DatasetError(f"CSV {path!r} has {len(body)} rows; the limit is {max_rows}")
-    rows: list[list[float]] = []
-    for number, row in body:
-        if len(row) != width:
-            raise DatasetError(f"CSV {path!r} line {number} has {len(row)} columns, expected {width} (ragged rows)")
-        values = parse(row)
-        if values is None:
-            bad = next(cell for cell in row if parse([cell]) is None)
-            raise DatasetError(f"CSV {path!r} line {number} has a value that is not a number: {bad.strip()[:20]!r}")
-        if not all(math.isfinite(v) for v in values):
-            raise DatasetError(f"CSV {path!r} line {number} has NaN or infinity; only finite numbers are allowed")
-        if any(abs(v) > 1e12 for v in values):
-            raise DatasetError(f"CSV {path!r} line {number} has a value beyond ±1e12; scale the data first")
-        rows.append(values)
     if targets >= width:
         raise DatasetError(f"--targets {targets} leaves no input columns: CSV {path!r} has only {width} column(s)")
     return _table(rows, targets, os.path.basename(path))
