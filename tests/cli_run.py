@@ -53,6 +53,7 @@ class FakeApp:
         self, calls: list[dict[str, Any]], config: NetConfig, theme: str, digits: int, saved: Any = None
     ) -> None:
         self.calls, self.config, self.theme, self.digits, self.saved = calls, config, theme, digits, saved
+        self.return_code: int | None = None
 
     def run(self, *, mouse: bool) -> None:
         call = {"config": self.config, "theme": self.theme, "digits": self.digits, "mouse": mouse}

@@ -241,7 +241,8 @@ def _open_app(args: argparse.Namespace) -> int:
         classroom = Classroom(args.served_as, args.follow_fd)
     app = make_app(config, theme=args.theme, digits=args.digits, saved=saved, network=network, classroom=classroom)
     app.run(mouse=not args.no_mouse)
-    return 0
+    # 0 after q; 128 + N after signal N (tuinet/app/signals.py); 1 if the app itself failed.
+    return app.return_code or 0
 
 
 def _stderr_line(text: str) -> None:

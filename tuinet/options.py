@@ -146,6 +146,12 @@ def add_network_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="refuse hidden layers wider than this (a guard against typos like --hidden 100000)",
     )
+    add(
+        "--max-numbers",
+        type=positive_int,
+        metavar="N",
+        help="refuse a network whose one iteration holds more numbers than this (rows × units over all layers)",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> NetConfig:

@@ -39,6 +39,7 @@ from tuinet.engine import Network, build
 from tuinet.engine.config import DEFAULT_MAX_UNITS, MAX_LAYERS, NetConfig
 from tuinet.engine.datasets import BUILTIN_DATASETS
 from tuinet.engine.errors import ConfigError, TuinetError
+from tuinet.engine.reading import ReadRefused, read_limited
 
 __all__ = [
     "CONFIG_KEYS",
@@ -169,17 +170,11 @@ def load(path: str | os.PathLike[str], *, max_units: int = DEFAULT_MAX_UNITS) ->
     """
     prefix = f"session file {_quote(os.fspath(path), 200)}"
     try:
-        with open(path, "rb") as handle:
-            # One byte past the limit is enough to refuse a huge file (or /dev/zero) without reading it whole.
-            data = handle.read(MAX_SESSION_BYTES + 1)
-    except FileNotFoundError:
-        raise SessionError(f"{prefix} does not exist") from None
-    except OSError as error:  # e.g. "Is a directory", "Permission denied"
-        raise SessionError(f"{prefix} cannot be read: {error.strerror or error}") from None
-    except ValueError:  # a NUL byte in the path
-        raise SessionError(f"{prefix} is not a valid path") from None
-    if len(data) > MAX_SESSION_BYTES:
-        raise SessionError(f"{prefix} is larger than the limit of {MAX_SESSION_BYTES // 1024:,} KiB")
+        data = read_limited(path, MAX_SESSION_BYTES)  # regular files only: a FIFO would hang the load
+    except ReadRefused as refused:
+        if refused.missing and refused.reason == "does not exist":
+            raise SessionError(f"{prefix} does not exist") from None
+        raise SessionError(f"{prefix} {refused.reason}") from None
     try:
         text = data.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors add
     except UnicodeDecodeError as error:

@@ -83,6 +83,10 @@ class StatusBar(Widget):
             self._parts = state
             self.refresh()
 
+    def on_resize(self) -> None:
+        if self.view is not None:  # the curve's points depend on the width
+            self.watch_view(self.view)
+
     def render(self) -> RenderableType:
         if self._parts is None:
             return ""

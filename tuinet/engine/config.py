@@ -20,6 +20,8 @@ LOSSES = ("sum", "mean")
 BATCH_MODES = ("full", "1")
 MAX_LAYERS = 16
 DEFAULT_MAX_UNITS = 1024
+DEFAULT_MAX_NUMBERS = 20_000_000
+"""About 160 MB of float64 per traced iteration: far beyond a teaching network, far below a machine."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class NetConfig:
     """sum: C = ½ Σ (a−y)²; mean: C = ½ · mean (a−y)²."""
     max_units: int = field(default=DEFAULT_MAX_UNITS, compare=False)
     """Refuse hidden layers wider than this (a guard against typos like --hidden 100000)."""
+    max_numbers: int = field(default=DEFAULT_MAX_NUMBERS, compare=False)
+    """Refuse a network whose one iteration would hold more numbers than this (rows × units, all layers)."""
 
     def __post_init__(self) -> None:
         self.validate()
@@ -78,6 +82,8 @@ class NetConfig:
             raise ConfigError(f"--seed must be between 0 and 2**32 − 1, got {self.seed}")
         if not math.isfinite(self.lr) or self.lr <= 0:
             raise ConfigError(f"--lr must be a positive finite number, got {self.lr}")
+        if self.max_numbers < 1:
+            raise ConfigError(f"--max-numbers must be positive, got {self.max_numbers}")
         if self.targets < 1:
             raise ConfigError(f"--targets must be at least 1, got {self.targets}")
 
@@ -89,5 +95,5 @@ class NetConfig:
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["hidden"] = list(self.hidden)
-        del out["max_units"]
+        del out["max_units"], out["max_numbers"]
         return out

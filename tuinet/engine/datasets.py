@@ -11,13 +11,13 @@ import csv
 import io
 import math
 import os
-import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from tuinet.engine.errors import DatasetError
+from tuinet.engine.reading import ReadRefused, read_limited
 from tuinet.engine.types import Matrix
 
 __all__ = ["BUILTIN_DATASETS", "MAX_CSV_BYTES", "Dataset", "load_dataset"]
@@ -82,37 +82,14 @@ def load_dataset(name_or_path: str, targets: int = 1, max_rows: int = 100_000, m
 
 
 def _read_text(path: str) -> str:
-    """The file's text: a regular file of at most MAX_CSV_BYTES of UTF-8, or DatasetError.
-
-    Anything that is not a regular file is refused before it is opened: a FIFO would block the read
-    forever, /dev/zero would never end, and merely opening some devices has effects. The file is
-    opened non-blocking and checked again, in case it was swapped for something else meanwhile, and
-    at most one byte more than the limit is read, whatever its size claims to be.
-    """
-    known = ", ".join(BUILTIN_DATASETS)
+    """The file's text: a regular file of at most MAX_CSV_BYTES of UTF-8, or DatasetError."""
     try:
-        info = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL byte in the path
-        raise DatasetError(f"no dataset named {path!r}: not one of {known}, and no such file") from None
-    except OSError as error:
-        raise DatasetError(f"cannot read CSV {path!r}: {error.strerror or error}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise DatasetError(f"dataset {path!r} is a directory, not a CSV file")
-    if not stat.S_ISREG(info.st_mode):
-        raise DatasetError(f"dataset {path!r} is a device, FIFO or socket, not a CSV file")
-    if info.st_size > MAX_CSV_BYTES:
-        raise DatasetError(f"CSV {path!r} is {info.st_size // 2**20} MiB; the limit is {MAX_CSV_BYTES // 2**20} MiB")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with open(fd, "rb") as handle:
-            regular = stat.S_ISREG(os.fstat(fd).st_mode)
-            data = handle.read(MAX_CSV_BYTES + 1) if regular else b""
-    except OSError as error:
-        raise DatasetError(f"cannot read CSV {path!r}: {error.strerror or error}") from None
-    if not regular:
-        raise DatasetError(f"dataset {path!r} is no longer a regular file, not a CSV file")
-    if len(data) > MAX_CSV_BYTES:
-        raise DatasetError(f"CSV {path!r} is larger than {MAX_CSV_BYTES // 2**20} MiB, the limit")
+        data = read_limited(path, MAX_CSV_BYTES)
+    except ReadRefused as refused:
+        if refused.missing:
+            known = ", ".join(BUILTIN_DATASETS)
+            raise DatasetError(f"no dataset named {path!r}: not one of {known}, and no such file") from None
+        raise DatasetError(f"dataset {path!r} {refused.reason}") from None
     try:
         return data.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is not part of the first cell
     except UnicodeDecodeError:

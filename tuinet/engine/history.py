@@ -20,6 +20,9 @@ from tuinet.engine.trace import Trace
 
 __all__ = ["History"]
 
+TRACE_CACHE_BYTES = 64 * 2**20
+"""Traces kept for quick revisits, at most (the one on screen is always kept)."""
+
 
 class History:
     """Weights before each iteration 1…head+1, losses of iterations 1…head."""
@@ -104,7 +107,10 @@ class History:
                 return cached
             trace = self.network.step(self.params_at(iteration), iteration)
             self._traces[iteration] = trace
-            if len(self._traces) > 4:
+            # A few traces make stepping back and forth instant; big ones are not kept beyond the last.
+            size = sum(m.nbytes for m in trace.matrices.values())
+            keep = max(1, min(4, TRACE_CACHE_BYTES // max(1, size)))
+            while len(self._traces) > keep:
                 self._traces.popitem(last=False)
             return trace
 
