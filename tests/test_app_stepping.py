@@ -7,6 +7,7 @@ import pytest
 
 from tests.screen import pane_text, read_matrix
 from tuinet.app import make_app
+from tuinet.app.panes import MatrixPane
 from tuinet.app.session import Cursor
 from tuinet.engine import NetConfig, build, fmt
 from tuinet.engine.history import History
@@ -207,17 +208,16 @@ async def test_compact_layout_follows_the_operation_and_digits_pick_a_pane() -> 
         await pilot.press("right")
         await pilot.pause()
         assert app.has_class("-compact")
-        assert app.query_one("#pane-activations").has_class("-active")
+        assert app.query_one("#pane-compact", MatrixPane).pane == "activations"
         compact = pane_text(app, "#pane-compact")
         assert "z1 (4×4)" in compact and "W1 (3×4)" not in compact
         await pilot.press("2")
         await pilot.pause()
-        assert app.query_one("#pane-weights").has_class("-active")
-        assert not app.query_one("#pane-activations").has_class("-active")
+        assert app.query_one("#pane-compact", MatrixPane).pane == "weights"
         assert "W1 (3×4)" in pane_text(app, "#pane-compact")
         await pilot.press("0", "right", "right", "right", "right")
         await pilot.pause()
-        assert app.query_one("#pane-deltas").has_class("-active")
+        assert app.query_one("#pane-compact", MatrixPane).pane == "deltas"
         assert "δ2 (4×1)" in pane_text(app, "#pane-compact")
 
 

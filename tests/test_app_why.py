@@ -13,6 +13,7 @@ import pytest
 from tests.screen import pane_text
 from tuinet.app import make_app
 from tuinet.app.files import current_state
+from tuinet.app.panes import MatrixPane
 from tuinet.app.why import WhyScreen
 from tuinet.engine import NetConfig, build, fmt
 from tuinet.engine.history import History
@@ -132,7 +133,7 @@ async def test_session_round_trip_restores_the_same_screen(tmp_path: Path) -> No
         assert restored.view.cursor == before_cursor
         assert restored.view.cell_mode
         assert pane_text(restored, "#stage") == before_stage
-        assert restored.query_one("#pane-activations").has_class("-active")
+        assert restored.query_one("#pane-compact", MatrixPane).pane == "activations"
 
 
 async def test_saving_with_a_why_view_open_reopens_it(tmp_path: Path) -> None:

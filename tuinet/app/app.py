@@ -217,8 +217,6 @@ class TuinetApp(App[None]):
 
     def _show_active_pane(self, view: StepView | None = None) -> None:
         active = self.pinned or self._follow_pane(view or self.view)
-        for pane in PANES:
-            self.query_one(f"#pane-{pane}").set_class(pane == active, "-active")
         self.query_one("#pane-compact", MatrixPane).show_pane(active)
         self.query_one("#pane-bar", PaneBar).show(active, self.pinned is None)
 
