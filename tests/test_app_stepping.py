@@ -247,3 +247,16 @@ async def test_multilayer_bias_net_numbers_match() -> None:
             label = trace.label(name)
             pane = {"z": "activations", "d": "deltas" if name.startswith("delta") else "updates"}[name[0]]
             assert read_matrix(pane_text(app, f"#pane-{pane}"), label) == expected(trace[name]), name
+
+
+async def test_update_on_the_stage_shows_the_old_weights_on_the_left() -> None:
+    """W1′ = W1 − lr·dW1: the stage's W1 is the weights before the update, while the Weights pane shows W1′."""
+    app = make_app(NetConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        await pilot.pause()
+        trace = reference_trace(1)
+        stage = pane_text(app, "#stage")
+        assert read_matrix(stage, "W1") == expected(trace["W1"])
+        assert read_matrix(stage, "W1′") == expected(trace["W1_new"])
+        assert shown(app, "W1") == expected(trace["W1_new"])

@@ -347,7 +347,7 @@ class StagePane(MatrixWidget):
 
         def block(name: str, transpose: bool = False, label: str | None = None) -> Block:
             return matrix_block(
-                view.shown(name),
+                view.shown(name, standing=False),  # the operands as the operation read them
                 palette,
                 digits,
                 max_rows=self.max_rows,

@@ -152,15 +152,19 @@ class StepView:
             return self.cursor.cells if name == self.op.result else size
         return 0
 
-    def shown(self, name: str) -> Shown:
-        """``name`` as it stands at the cursor (weights show their update as it is applied)."""
-        cached = self._shown.get(name)
+    def shown(self, name: str, standing: bool = True) -> Shown:
+        """``name`` at the cursor. ``standing``: weights as they stand, showing their update as it is applied.
+
+        The Weights pane shows W as it stands; an operation shows its operands as it read them, so the
+        update ``W1′ = W1 − lr·dW1`` on the stage keeps the old W1 on its left, not the new values.
+        """
+        key = name if standing else f"{name}:read"
+        cached = self._shown.get(key)
         if cached is not None:
             return cached
         values = self.trace[name]
         filled = self._filled(name)
-        if name in self.trace and f"{name}_new" in self.trace:
-            # A weight matrix "as it stands": the old values until its update runs, then the new.
+        if standing and f"{name}_new" in self.trace:
             new_filled = self._filled(f"{name}_new")
             if new_filled:
                 mixed = values.copy().ravel()
@@ -168,7 +172,7 @@ class StepView:
                 values = mixed.reshape(values.shape)
         role, region = self._role(name)
         shown = Shown(name, self.trace.label(name), values, filled, role, region)
-        self._shown[name] = shown
+        self._shown[key] = shown
         return shown
 
     def _role(self, name: str) -> tuple[Role, Region | None]:
