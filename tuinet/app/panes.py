@@ -7,6 +7,7 @@ pane that did not change must not refresh).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -81,6 +82,7 @@ class MatrixWidget(Widget):
         self._key: tuple[object, ...] | None = None
         self._laid_out: dict[tuple[int, str], Text] = {}
         self._palette: tuple[str, Palette] | None = None
+        self._height_for: tuple[object, int] | None = None
         self.max_rows = 8
 
     def palette(self) -> Palette:
@@ -111,8 +113,32 @@ class MatrixWidget(Widget):
         self._palette = (self.app.theme, palette)
         return palette
 
+    fits_all = False
+    """Whether this widget takes one height that fits every content it may show (then new content never
+    needs a layout pass, which would cost a frame of its own)."""
+
     def content_key(self, view: StepView) -> tuple[object, ...]:
         raise NotImplementedError
+
+    def variants(self, view: StepView, width: int) -> Iterator[Text]:
+        """For ``fits_all`` widgets: every content the widget may show at this width (its tallest sets its height)."""
+        yield self.build(view, width)
+
+    def _fix_height(self, view: StepView) -> None:
+        width = self.content_size.width
+        if not width:
+            return
+        self._height_for = (view.session, width)
+        tallest = max(len(text.split()) for text in self.variants(view, max(10, width)))
+        self.styles.height = tallest + 1  # + the top border
+
+    def on_resize(self) -> None:
+        if self.fits_all and self.view is not None:
+            self._fix_height(self.view)
+
+    @property
+    def fixed_height(self) -> bool:
+        return self.fits_all and self._height_for is not None
 
     def build(self, view: StepView, width: int) -> Text:
         """The widget's content laid out for ``width`` columns."""
@@ -124,6 +150,8 @@ class MatrixWidget(Widget):
         key = self.content_key(view)
         if key == self._key:
             return
+        if self.fits_all and (view.session, self.content_size.width) != self._height_for:
+            self._fix_height(view)
         width = self.content_size.width
         before = self._laid_out.get((width, self.app.theme))
         self._key = key
@@ -137,11 +165,6 @@ class MatrixWidget(Widget):
         after = self.laid_out(width) if width else None
         same_height = before is not None and after is not None and len(before.split()) == len(after.split())
         self.refresh(layout=not same_height)
-
-    @property
-    def fixed_height(self) -> bool:
-        """Whether this widget's height is set (not auto): then new content never needs a layout pass."""
-        return False
 
     def laid_out(self, width: int) -> Text:
         """The content at ``width``, built once per content, width and theme."""
@@ -183,9 +206,9 @@ class MatrixPane(MatrixWidget):
         )
         self.compact = compact
         """The compact layout's one pane: it shows whichever pane is active, at one fixed height."""
+        self.fits_all = compact
         self.pane = pane
         self.border_title = self._title()
-        self._height_for: tuple[object, int] | None = None
 
     def _title(self) -> str:
         return f"{PANES.index(self.pane) + 1} {PANE_TITLES[self.pane]}"
@@ -201,31 +224,17 @@ class MatrixPane(MatrixWidget):
     def content_key(self, view: StepView) -> tuple[object, ...]:
         return (self.pane, view.pane_key(self.pane), view.digits, self.app.theme)
 
-    def on_resize(self) -> None:
-        if self.compact and self.view is not None:
-            self._fix_height(self.view)
-
-    @property
-    def fixed_height(self) -> bool:
-        return self.compact and self._height_for is not None
-
-    def _fix_height(self, view: StepView) -> None:
-        """The tallest of the five panes at this width, so switching panes never changes the layout."""
-        width = self.content_size.width
-        if not width:
-            return
-        self._height_for = (view.session, width)
+    def variants(self, view: StepView, width: int) -> Iterator[Text]:
+        """The five panes: the compact pane is as tall as the tallest, so switching never re-lays out."""
         current = self.pane
-        tallest = 1
-        for pane in PANES:
-            self.pane = pane
-            tallest = max(tallest, len(self.build(view, max(10, width)).split()))
-        self.pane = current
-        self.styles.height = tallest + 1  # + the top border
+        try:
+            for pane in PANES:
+                self.pane = pane
+                yield self.build(view, width)
+        finally:
+            self.pane = current
 
     def watch_view(self, view: StepView | None) -> None:
-        if view is not None and self.compact and (view.session, self.content_size.width) != self._height_for:
-            self._fix_height(view)
         if view is not None:
             involved = view.op is not None and any(n in view.op.names for n in view.pane_names[self.pane])
             if self.pane == "weights" and view.op is not None:
@@ -283,7 +292,6 @@ class StagePane(MatrixWidget):
         super().__init__(id="stage")
         self.border_title = "Operation"
         self.max_rows = 10
-        self._height_for: tuple[object, int] | None = None
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
@@ -302,31 +310,16 @@ class StagePane(MatrixWidget):
             )
             if title != self.border_title:  # the setter refreshes even when the value is the same
                 self.border_title = title
-            if (view.session, self.content_size.width) != self._height_for:
-                self._fix_height(view)
         super().watch_view(view)
 
-    def on_resize(self) -> None:
-        if self.view is not None:
-            self._fix_height(self.view)
+    fits_all = True
 
-    @property
-    def fixed_height(self) -> bool:
-        return self._height_for is not None
-
-    def _fix_height(self, view: StepView) -> None:
-        """One height for every operation, so stepping never changes the layout (a layout pass costs a frame)."""
-        width = self.content_size.width
-        if not width:
-            return
-        self._height_for = (view.session, width)
+    def variants(self, view: StepView, width: int) -> Iterator[Text]:
+        """Every operation of the iteration on screen, complete."""
         session = view.session
-        tallest = 3
         for op in session.schedule:
             cursor = Cursor(view.cursor.iteration, op.index, session.size(op.index))
-            probe = StepView(session, cursor, digits=view.digits)
-            tallest = max(tallest, len(self.build(probe, max(10, width)).split()))
-        self.styles.height = tallest + 1  # + the top border
+            yield self.build(StepView(session, cursor, digits=view.digits), width)
 
     def build(self, view: StepView, width: int) -> Text:
         op = view.op
