@@ -8,6 +8,7 @@ pane that did not change must not refresh).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import fields
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -95,21 +96,8 @@ class MatrixWidget(Widget):
             # resolved against a background; a partial style would leave them unblended.
             return self.get_component_rich_style(f"matrix--{name}")
 
-        palette = Palette(
-            positive=style("positive"),
-            negative=style("negative"),
-            zero=style("zero"),
-            empty=style("empty"),
-            bracket=style("bracket"),
-            title=style("title"),
-            shape=style("shape"),
-            operand=style("operand"),
-            result=style("result"),
-            operand_title=style("operand-title"),
-            result_title=style("result-title"),
-            changed=style("changed"),
-            bad=style("bad"),
-        )
+        # One component class per Palette field: matrix--operand-title styles Palette.operand_title.
+        palette = Palette(**{f.name: style(f.name.replace("_", "-")) for f in fields(Palette)})
         self._palette = (self.app.theme, palette)
         return palette
 

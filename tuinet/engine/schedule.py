@@ -148,28 +148,21 @@ def build_schedule(
                 note=f"the error sent back through W{layer}; {fp.symbol}′(z) = {fp.prime_text}",
                 gate=f"dadz{prev}",
             )
-    for layer in range(L, 0, -1):
-        W = f"W{layer}"
+
+    def update(param: str, note: str) -> None:
         add(
             phase=Phase.UPDATE,
             kind=OpKind.UPDATE,
-            result=f"{W}_new",
-            operands=(Operand(W), Operand(f"d{W}")),
-            formula=f"{W}′ = {W} − lr·d{W}",
-            shapes=f"{st(W)} − {lr:g}·{st('d' + W)} → {st(W)}",
-            note=f"lr = {lr:g}; the same as {W} += lr·a{layer - 1}ᵀ·(−δ{layer})",
+            result=f"{param}_new",
+            operands=(Operand(param), Operand(f"d{param}")),
+            formula=f"{param}′ = {param} − lr·d{param}",
+            shapes=f"{st(param)} − {lr:g}·{st('d' + param)} → {st(param)}",
+            note=note,
             scale=lr,
         )
+
+    for layer in range(L, 0, -1):
+        update(f"W{layer}", f"lr = {lr:g}; the same as W{layer} += lr·a{layer - 1}ᵀ·(−δ{layer})")
         if bias:
-            bn = f"b{layer}"
-            add(
-                phase=Phase.UPDATE,
-                kind=OpKind.UPDATE,
-                result=f"{bn}_new",
-                operands=(Operand(bn), Operand(f"d{bn}")),
-                formula=f"{bn}′ = {bn} − lr·d{bn}",
-                shapes=f"{st(bn)} − {lr:g}·{st('d' + bn)} → {st(bn)}",
-                note=f"lr = {lr:g}",
-                scale=lr,
-            )
+            update(f"b{layer}", f"lr = {lr:g}")
     return tuple(ops)
