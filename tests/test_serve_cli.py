@@ -45,8 +45,8 @@ def _banner(process: subprocess.Popen[str]) -> dict[str, str]:
     raise AssertionError(f"no banner; stderr: {process.stderr.read() if process.stderr else ''}")
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGTERM)
+def _stop(process: subprocess.Popen[str], sig: signal.Signals = signal.SIGTERM) -> None:
+    process.send_signal(sig)
     try:
         process.wait(10)
     finally:
@@ -159,10 +159,4 @@ def test_web_serves_the_page_on_loopback(tmp_path: Path) -> None:
                 time.sleep(0.2)
         assert "tuinet" in page
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(10)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+        _stop(process, signal.SIGINT)

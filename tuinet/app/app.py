@@ -28,7 +28,7 @@ from tuinet.app.screens import HelpScreen, JumpScreen
 from tuinet.app.session import Cursor, Granularity, Session
 from tuinet.app.signals import exit_on_signals
 from tuinet.app.status import EquationPane, PaneBar, StatusBar
-from tuinet.app.themes import THEME_NAMES, THEMES
+from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
 from tuinet.app.view import PANES, StepView
 from tuinet.engine import NetConfig, Network, OpKind
 from tuinet.sessionfile import SavedSession
@@ -85,7 +85,6 @@ class TuinetApp(App[None]):
 
     view: reactive[StepView | None] = reactive(None)
     """What the screen shows; every pane is bound to it."""
-    playing: reactive[bool] = reactive(False)
 
     def __init__(
         self,
@@ -103,9 +102,7 @@ class TuinetApp(App[None]):
         self._saved = saved
         for t in THEMES:
             self.register_theme(t)
-        self.theme = (
-            THEME_NAMES.get(theme, theme) if THEME_NAMES.get(theme, theme) in self.available_themes else "tuinet-dark"
-        )
+        self.theme = resolve_theme(theme, self.available_themes) or THEME_NAMES["dark"]
         self._target = session.cursor
         self.cell_mode = False
         """Whether the last move stepped cells (then the equation spells out the cell's arithmetic)."""
@@ -115,7 +112,6 @@ class TuinetApp(App[None]):
         self._speed = 2
         self.pinned: str | None = None
         """The pane shown in compact layouts; None follows the current operation."""
-        self._jumping = False
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -151,9 +147,6 @@ class TuinetApp(App[None]):
         self._apply_size(event.size.width, event.size.height)
 
     def _apply_size(self, width: int, height: int) -> None:
-        screen = self.screen if isinstance(self.screen, Screen) else None
-        if screen is None:
-            return
         too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         self.set_class(too_small, "-too-small")
         self.set_class(not too_small and (width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1]), "-compact")
@@ -230,12 +223,14 @@ class TuinetApp(App[None]):
         if self.playing:
             self.action_pause()
         else:
-            self.playing = True
             self._restart_timer()
             self.notify(f"playing by {self._granularity}, every {PLAY_DELAYS[self._speed]:g} s — p pauses", timeout=2)
 
+    @property
+    def playing(self) -> bool:
+        return self._play_timer is not None
+
     def action_pause(self) -> None:
-        self.playing = False
         if self._play_timer is not None:
             self._play_timer.stop()
             self._play_timer = None

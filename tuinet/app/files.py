@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from tuinet.app.dialogs import FileRequest, PathDialog
 from tuinet.app.session import Cursor, Session
-from tuinet.app.themes import THEME_NAMES
+from tuinet.app.themes import THEME_NAMES, resolve_theme
 from tuinet.engine import TuinetError, build
 from tuinet.engine.export import export_markdown, export_python
 from tuinet.exporting import write
@@ -120,8 +120,8 @@ def ask_load(app: TuinetApp) -> None:
 
 def restore(app: TuinetApp, saved: SavedSession) -> None:
     """Put the screen where ``saved`` was: cursor, cell mode, theme, digits, pane and why-view."""
-    theme = THEME_NAMES.get(saved.theme, saved.theme)
-    if theme in app.available_themes:
+    theme = resolve_theme(saved.theme, app.available_themes)
+    if theme is not None:
         app.theme = theme
     else:
         app.notify(f"theme {saved.theme!r} is not available here; keeping {app.theme}", severity="warning")

@@ -225,8 +225,6 @@ class MatrixPane(MatrixWidget):
     def watch_view(self, view: StepView | None) -> None:
         if view is not None:
             involved = view.op is not None and any(n in view.op.names for n in view.pane_names[self.pane])
-            if self.pane == "weights" and view.op is not None:
-                involved = involved or any(n.removesuffix("_new") in view.op.names for n in view.pane_names["weights"])
             # Marked in the title, not with a CSS class: a class change restyles the widget's whole
             # subtree (measured: ~11 ms a step at 200×60), a title change only repaints its line.
             title = ("▶ " if involved else "") + self._title()

@@ -103,7 +103,7 @@ def matrix_block(
         swap = {"row": "col", "col": "row"}.get(region.kind, region.kind)
         region = Region(swap, region.j, region.i)  # type: ignore[arg-type]
     rows, cols = values.shape
-    filled = np.arange(shown.values.size).reshape(shown.values.shape) < shown.filled
+    filled = shown.filled_mask()
     if transpose:
         filled = filled.T
         changed = None if changed is None else changed.T

@@ -6,6 +6,8 @@ terminal and costs the fewest bytes per frame over a slow link.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.theme import Theme
 
 __all__ = ["THEMES", "THEME_NAMES"]
@@ -44,3 +46,9 @@ THEMES = (
 
 THEME_NAMES = {"dark": "tuinet-dark", "light": "tuinet-light", "ansi": "ansi-dark"}
 """The --theme choices and the Textual theme each one selects."""
+
+
+def resolve_theme(name: str, available: Iterable[str]) -> str | None:
+    """The Textual theme for a --theme choice (dark, light, ansi) or a theme's own name; None if unknown."""
+    theme = THEME_NAMES.get(name, name)
+    return theme if theme in available else None

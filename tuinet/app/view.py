@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import numpy.typing as npt
@@ -43,22 +44,9 @@ class Shown:
     region: Region | None = None
     """The part to highlight (a row or column read by the current cell, the cell being written)."""
 
-    @property
-    def shape(self) -> tuple[int, int]:
-        rows, cols = self.values.shape
-        return int(rows), int(cols)
-
-    @property
-    def reached(self) -> bool:
-        return self.filled > 0
-
-    def is_filled(self, row: int, col: int) -> bool:
-        return row * int(self.values.shape[1]) + col < self.filled
-
-    def key(self) -> tuple[object, ...]:
-        """Everything that decides how this matrix looks (for skipping redraws)."""
-        region = None if self.region is None else (self.region.kind, self.region.i, self.region.j)
-        return (self.name, self.filled, self.role, region, id(self.values))
+    def filled_mask(self) -> BoolMatrix:
+        """True for the cells computed so far (row-major order fills them)."""
+        return np.arange(self.values.size).reshape(self.values.shape) < self.filled
 
 
 def _pane_names(session: Session) -> dict[str, tuple[str, ...]]:
@@ -76,6 +64,26 @@ def _pane_names(session: Session) -> dict[str, tuple[str, ...]]:
         "deltas": ("e", *(n for layer in reversed(layers) for n in (f"dadz{layer}", f"delta{layer}"))),
         "updates": updates,
     }
+
+
+_LAYOUTS: WeakKeyDictionary[Session, tuple[dict[str, tuple[str, ...]], dict[str, int]]] = WeakKeyDictionary()
+
+
+def _layout(session: Session) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    """Each pane's matrix names, and which operation produces each name (inputs and weights: none).
+
+    Both depend only on the network, so they are worked out once per session, not on every keypress.
+    """
+    cached = _LAYOUTS.get(session)
+    if cached is None:
+        producer = {op.result: op.index for op in session.schedule}
+        for op in session.schedule:
+            # σ′(z) is made alongside δ: it appears with the operation that uses it.
+            for name in (op.gate, *(o.name for o in op.operands)):
+                if name is not None and name.startswith("dadz"):
+                    producer[name] = op.index
+        cached = _LAYOUTS[session] = (_pane_names(session), producer)
+    return cached
 
 
 PANES = ("inputs", "weights", "activations", "deltas", "updates")
@@ -103,15 +111,7 @@ class StepView:
         if previous is not None:
             previous._previous = None  # keep one step of memory, not a chain
         self._shown: dict[str, Shown] = {}
-        self.pane_names = _pane_names(session)
-        # Which operation produces each name; inputs and weights exist from the start.
-        self._producer: dict[str, int] = {op.result: op.index for op in session.schedule}
-        for op in session.schedule:
-            if op.gate is not None:
-                self._producer[op.gate] = op.index
-            for operand in op.operands:
-                if operand.name.startswith("dadz"):
-                    self._producer[operand.name] = op.index
+        self.pane_names, self._producer = _layout(session)
 
     # -- the current operation and cell --------------------------------------------------
 
@@ -196,8 +196,8 @@ class StepView:
         now, before = self.shown(name), previous.shown(name)
         if now.filled == 0:
             return None
-        mask_now = _filled_mask(now)
-        mask_before = _filled_mask(before)
+        mask_now = now.filled_mask()
+        mask_before = before.filled_mask()
         with np.errstate(invalid="ignore"):
             differ = ~((now.values == before.values) | (np.isnan(now.values) & np.isnan(before.values)))
         changed = mask_now & (~mask_before | differ)
@@ -215,7 +215,3 @@ class StepView:
         if pane == "inputs":
             parts.append(self.trace.rows)
         return tuple(parts)
-
-
-def _filled_mask(shown: Shown) -> BoolMatrix:
-    return np.arange(shown.values.size).reshape(shown.values.shape) < shown.filled

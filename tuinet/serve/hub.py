@@ -60,10 +60,6 @@ class Hub:
         self._students.discard(writer)
         writer.close()
 
-    @property
-    def students(self) -> int:
-        return sum(1 for w in self._students if not w.is_closing())
-
     async def _read_teacher(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:

@@ -117,7 +117,7 @@ class AppProcess:
         self.pid = self.process.pid
         self._exited = asyncio.Event()
         self.returncode: int | None = None
-        self._watch = self._loop.create_task(self._reap())
+        self._watch = self._loop.create_task(self._reap())  # held: asyncio keeps only weak refs to tasks
         self.resume()
 
     # -- output ---------------------------------------------------------------------------
