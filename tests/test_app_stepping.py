@@ -9,8 +9,9 @@ from tests.screen import pane_text, read_matrix
 from tuinet.app import make_app
 from tuinet.app.panes import MatrixPane
 from tuinet.app.session import Cursor
-from tuinet.engine import NetConfig, build, fmt
+from tuinet.engine import NetConfig, build
 from tuinet.engine.history import History
+from tuinet.words.numbers import fmt
 
 PANE_OF = {
     "a0": "inputs",

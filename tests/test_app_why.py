@@ -14,10 +14,11 @@ from tests.screen import pane_text
 from tuinet.app import make_app
 from tuinet.app.files import current_state
 from tuinet.app.panes import MatrixPane
+from tuinet.app.sessionfile import load
 from tuinet.app.why import WhyScreen
-from tuinet.engine import NetConfig, build, fmt
+from tuinet.engine import NetConfig, build
 from tuinet.engine.history import History
-from tuinet.sessionfile import load
+from tuinet.words.numbers import fmt
 
 
 def why_text(app: object, tab: str) -> str:

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 from tests.cli_run import run
+from tuinet.cli.export import MAX_ITERATION
 from tuinet.engine import NetConfig, Network, Params, build
 from tuinet.engine.datasets import Dataset
-from tuinet.engine.export import ExportError, export_markdown, export_python
 from tuinet.engine.history import History
-from tuinet.exporting import MAX_ITERATION
+from tuinet.words.export import ExportError, export_markdown, export_python
 
 CONFIGS: dict[str, tuple[NetConfig, int]] = {
     "default": (NetConfig(), 1),

@@ -26,12 +26,12 @@ from tuinet.app.follow import Classroom
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.screens import HelpScreen, JumpScreen
 from tuinet.app.session import Cursor, Granularity, Session
+from tuinet.app.sessionfile import SavedSession
 from tuinet.app.signals import exit_on_signals
 from tuinet.app.status import EquationPane, PaneBar, StatusBar
 from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
 from tuinet.app.view import PANES, StepView
 from tuinet.engine import NetConfig, Network, OpKind
-from tuinet.sessionfile import SavedSession
 
 __all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
 

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from tuinet.app.dialogs import FileRequest, PathDialog
 from tuinet.app.session import Cursor, Session
+from tuinet.app.sessionfile import SavedSession, load, save
 from tuinet.app.themes import THEME_NAMES, resolve_theme
 from tuinet.engine import TuinetError, build
-from tuinet.engine.export import export_markdown, export_python
-from tuinet.exporting import write
-from tuinet.sessionfile import SavedSession, load, save
+from tuinet.fileio import write_text
+from tuinet.words.export import export_markdown, export_python
 
 if TYPE_CHECKING:
     from tuinet.app.app import TuinetApp
@@ -49,7 +49,7 @@ def ask_export(app: TuinetApp) -> None:
                 text = export_markdown(network, history.trace(iteration))
             else:
                 text = export_python(network, history, iteration)
-            write(text, request.path)
+            write_text(text, request.path)
         except TuinetError as error:
             app.notify(str(error), title="Export failed", severity="error")
             return

@@ -11,7 +11,7 @@ from textual.widget import Widget
 
 from tuinet.app.panes import PANE_TITLES
 from tuinet.app.view import PANES, StepView
-from tuinet.engine import fmt
+from tuinet.words.numbers import fmt
 
 __all__ = ["EquationPane", "PaneBar", "StatusBar", "sparkline"]
 

@@ -17,8 +17,9 @@ import numpy as np
 import numpy.typing as npt
 
 from tuinet.app.session import Cursor, Session
-from tuinet.engine import Cell, Operation, Region, Trace, explain_cell
+from tuinet.engine import Operation, Trace
 from tuinet.engine.types import Matrix
+from tuinet.words.cells import Cell, Region, explain_cell
 
 BoolMatrix = npt.NDArray[np.bool_]
 

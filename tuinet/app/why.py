@@ -27,9 +27,11 @@ from textual.widgets import Footer, TabbedContent, TabPane
 from tuinet.app.panes import MatrixWidget
 from tuinet.app.render import Block, flow, matrix_block, symbol_block
 from tuinet.app.view import Role, Shown, StepView
-from tuinet.engine import Phase, Region, fmt, gradient_check
+from tuinet.engine import Phase, gradient_check
 from tuinet.engine.grid import plot_axes, prediction_grid
-from tuinet.engine.why import outer_products, scalar_gradient, sign_conventions
+from tuinet.words.cells import Region
+from tuinet.words.numbers import fmt
+from tuinet.words.why import outer_products, scalar_gradient, sign_conventions
 
 __all__ = ["VIEWS", "GradCheckView", "MapView", "OuterView", "SignsView", "WhyScreen"]
 

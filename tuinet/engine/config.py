@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tuinet.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from tuinet.engine.errors import ConfigError
+from tuinet.errors import ConfigError
 
 __all__ = ["BATCH_MODES", "INITS", "LOSSES", "MAX_LAYERS", "NetConfig"]
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tuinet.engine.errors import DatasetError
-from tuinet.engine.reading import ReadRefused, read_limited
 from tuinet.engine.types import Matrix
+from tuinet.errors import DatasetError
+from tuinet.fileio import ReadRefused, read_limited
 
 __all__ = ["BUILTIN_DATASETS", "MAX_CSV_BYTES", "Dataset", "load_dataset"]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import asyncssh
 
-from tuinet.engine.errors import TuinetError
+from tuinet.errors import TuinetError
 
 __all__ = ["Credentials", "Role", "Throttle", "read_keys"]
 

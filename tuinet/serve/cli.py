@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tuinet.engine.errors import TuinetError
+from tuinet.errors import TuinetError
 from tuinet.serve.auth import Credentials, Throttle, read_keys
 from tuinet.serve.launch import Limits
 from tuinet.serve.settings import Settings

@@ -23,12 +23,10 @@ is 0); otherwise ``cells`` of operation ``op``'s result are filled (0 to its siz
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
 import re
-import secrets
 import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,8 +36,8 @@ from tuinet import __version__
 from tuinet.engine import Network, build
 from tuinet.engine.config import DEFAULT_MAX_UNITS, MAX_LAYERS, NetConfig
 from tuinet.engine.datasets import BUILTIN_DATASETS
-from tuinet.engine.errors import ConfigError, TuinetError
-from tuinet.engine.reading import ReadRefused, read_limited
+from tuinet.errors import ConfigError, TuinetError
+from tuinet.fileio import ReadRefused, read_limited, write_atomically
 
 __all__ = [
     "CONFIG_KEYS",
@@ -135,32 +133,11 @@ def save(path: str | os.PathLike[str], saved: SavedSession) -> None:
     # app's own cursor is inside its schedule by construction.
     _decode(text, prefix, saved.config.max_units)
     try:
-        # Through a symlink, replace the file it points to (and keep the temporary file in that directory:
-        # a rename is only atomic within one file system).
-        _write_atomically(os.path.realpath(path), text.encode("ascii"))
+        write_atomically(path, text.encode("ascii"))
     except OSError as error:  # a missing directory, no permission, a directory in the way, a full disk…
         raise SessionError(f"{prefix}: {error.strerror or error}") from None
     except ValueError:
         raise SessionError(f"{prefix}: the path holds a NUL byte") from None
-
-
-def _write_atomically(target: str, data: bytes) -> None:
-    directory, name = os.path.split(target)
-    temp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
-    # O_EXCL never writes through an existing file or symlink; mode 0o666 lets the umask decide, as open() does.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())  # the data is on disk before the rename makes it the file
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))  # an overwritten file keeps its permissions
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 def load(path: str | os.PathLike[str], *, max_units: int = DEFAULT_MAX_UNITS) -> SavedSession:

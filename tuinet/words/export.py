@@ -12,14 +12,15 @@ import math
 import shlex
 from dataclasses import fields
 
-from tuinet.engine.cells import explain_cell, fmt
 from tuinet.engine.config import NetConfig
-from tuinet.engine.errors import TuinetError
 from tuinet.engine.history import History
 from tuinet.engine.names import shape_text
 from tuinet.engine.network import Network, Params
 from tuinet.engine.trace import OpKind, Trace
 from tuinet.engine.types import Matrix
+from tuinet.errors import TuinetError
+from tuinet.words.cells import explain_cell
+from tuinet.words.numbers import fmt
 
 __all__ = ["ExportError", "command_line", "export_markdown", "export_python"]
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tuinet.engine.cells import factor, fmt
-from tuinet.engine.errors import TuinetError
 from tuinet.engine.grid import GridError, GridPoint, NotPlottableError, PredictionGrid, plot_axes, prediction_grid
 from tuinet.engine.trace import Operation, Trace
 from tuinet.engine.types import Matrix
+from tuinet.errors import TuinetError
+from tuinet.words.numbers import factor, fmt
 
 __all__ = [
     "GridError",
