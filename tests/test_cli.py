@@ -262,3 +262,12 @@ def test_load_rejects_a_bad_file_in_one_line(capsys: pytest.CaptureFixture[str],
     code, _out, err = run(capsys, "--load", str(path))
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("tuinet: error: ") and "truncated" in err
+
+
+def test_summary_without_hidden_layers_names_no_hidden_activation(capsys: pytest.CaptureFixture[str]) -> None:
+    """--hidden none has no hidden layer, so no hidden activation to report (it said "sigmoid hidden")."""
+    code, out, _ = run(capsys, "train", "--steps", "2", "--hidden", "none")
+    flat = " ".join(out.split())
+    assert code == 0 and "hidden," not in flat and "no hidden layer, sigmoid output" in flat, flat
+    code, out, _ = run(capsys, "train", "--steps", "2", "--hidden", "2", "--activation", "tanh")
+    assert "tanh hidden, sigmoid output" in " ".join(out.split())

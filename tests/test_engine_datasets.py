@@ -173,3 +173,26 @@ def test_error_points_at_the_physical_line(tmp_path: Path) -> None:
     ragged = _write(tmp_path, "ragged.csv", "1,2\n\n3,4,5\n")
     with pytest.raises(DatasetError, match=r"line 3 has 3 columns, expected 2"):
         load_dataset(ragged)
+
+
+def test_a_first_row_with_a_typo_is_not_taken_for_a_header(tmp_path: Path) -> None:
+    """A header has no number in it; 1,2,x is a data row with a typo, and the message names the cell."""
+    path = _write(tmp_path, "typo.csv", "1,2,x\n0,1,1\n1,0,1\n")
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(path)
+    _one_line(caught.value)
+    assert "line 1" in str(caught.value) and "'x'" in str(caught.value) and "column 3" in str(caught.value)
+    # A header of names still is one, even when a name has digits in it.
+    header = load_dataset(_write(tmp_path, "named.csv", "x1,x2,y\n0,1,1\n1,1,0\n"))
+    assert header.n_rows == 2
+
+
+@pytest.mark.parametrize("text", ["x1;x2;y\n0;1;1\n1;0;1\n", "0;1;1\n1;0;1\n", "0\t1\t1\n1\t0\t1\n"])
+def test_a_file_with_another_separator_is_told_so(tmp_path: Path, text: str) -> None:
+    path = _write(tmp_path, "semi.csv", text)
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(path)
+    _one_line(caught.value)
+    separator = ";" if ";" in text else "tab"
+    assert f"separated by {separator!r}" in str(caught.value) or f"separated by {separator}" in str(caught.value)
+    assert "commas" in str(caught.value)

@@ -178,3 +178,9 @@ def test_cli_refuses_a_script_too_big_to_read(capsys: pytest.CaptureFixture[str]
     csv.write_text("\n".join(",".join(["1"] * 101) for _ in range(3)) + "\n", encoding="utf-8")
     args = ["--dataset", str(csv), "--hidden", "1000,1000", "--max-units", "1000"]
     assert_one_line_error(*run(capsys, "export", *args), "the limit is 1,000,000")
+
+
+def test_python_export_without_hidden_layers_names_no_hidden_activation() -> None:
+    network = build(NetConfig(hidden=()))
+    text = export_python(network, History(network), 1)
+    assert "hidden sigmoid" not in text and "no hidden layer, output sigmoid" in text

@@ -166,6 +166,9 @@ def _cell_width(values: Matrix, digits: int) -> int:
         big = finite[np.abs(finite) >= FIXED_LIMIT]
         if big.size:
             widths.append(len(fmt(float(big[0]), digits)) + 1)  # exponents of 3 digits and a sign
+        tiny = np.abs(finite[finite != 0])
+        if tiny.size:  # the smallest is written 6e−4 or 1e−300, which can be wider than a fixed 0.0
+            widths.append(len(fmt(float(tiny.min()), digits)) + 1)
     if finite.size != values.size:
         widths.append(4)  # −inf
     return max(widths)

@@ -30,7 +30,7 @@ from tuinet.app.view import Role, Shown, StepView
 from tuinet.engine import Phase, gradient_check
 from tuinet.engine.grid import plot_axes, prediction_grid
 from tuinet.words.cells import Region
-from tuinet.words.numbers import fmt
+from tuinet.words.numbers import fmt, sci
 from tuinet.words.why import outer_products, scalar_gradient, sign_conventions
 
 __all__ = ["VIEWS", "GradCheckView", "MapView", "OuterView", "SignsView", "WhyScreen"]
@@ -123,7 +123,7 @@ class OuterView(WhyView):
         exactly = (
             "to the last bit"
             if outer.max_abs_diff == 0
-            else f"up to float rounding, {outer.max_abs_diff:.1e}: the matrix product adds in another order"
+            else f"up to float rounding, {sci(outer.max_abs_diff)}: the matrix product adds in another order"
         )
         verdict = (
             f"✓ the sum of all {count} outer products equals dW{layer} ({exactly})"
@@ -152,6 +152,8 @@ class GradCheckView(WhyView):
     """Every weight's analytic ∂C/∂w beside its central finite difference."""
 
     LIMIT: ClassVar[int] = 120
+    DIGITS: ClassVar[int] = 10
+    """Decimals of both gradients: enough to see them agree to far below the tolerance."""
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         return (view.cursor.iteration, view.digits, self.app.theme)
@@ -169,9 +171,9 @@ class GradCheckView(WhyView):
             ok = entry.rel_error <= check.tolerance
             table.add_row(
                 f"{entry.name}[{entry.row},{entry.col}]",
-                f"{entry.analytic: .10f}".replace("-", "−"),
-                f"{entry.numeric: .10f}".replace("-", "−"),
-                f"{entry.rel_error:.1e}",
+                fmt(entry.analytic, self.DIGITS),
+                fmt(entry.numeric, self.DIGITS),
+                sci(entry.rel_error),
                 Text("✓", "green") if ok else Text("✗ MISMATCH", "bold red"),
             )
         verdict = (
@@ -182,7 +184,7 @@ class GradCheckView(WhyView):
         summary = Text.assemble(
             (f"Iteration {t}: ", "bold"),
             verdict,
-            f" — largest relative error {check.max_rel_error:.1e} (tolerance {check.tolerance:.0e}, h = 1e-5)",
+            f" — largest relative error {sci(check.max_rel_error)} (tolerance {sci(check.tolerance, 1)}, h = 1e−5)",
         )
         total = sum(int(W.size) for W in view.session.history.params_at(t).W)
         note = Text(f"(the first {len(check.entries)} of {total} weights)" if len(check.entries) < total else "", "dim")

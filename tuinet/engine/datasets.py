@@ -145,8 +145,18 @@ def _load_csv(path: str, targets: int, max_rows: int, max_columns: int) -> Datas
                 width = len(row)
                 if width > max_columns:
                     raise DatasetError(f"CSV {path!r} has {width} columns; the limit is {max_columns}")
+                _check_separator(row, path, number)
                 if parse(row) is None:
-                    continue  # an optional header: the first row may be names, if it does not parse as numbers
+                    # A header is names only. A first row with a number in it is data with a typo (1,2,x):
+                    # taken for a header, it would silently drop a sample and train on the rest.
+                    numbers = [k for k, cell in enumerate(row) if parse([cell]) is not None]
+                    if numbers:
+                        column, bad = next((k, c) for k, c in enumerate(row) if parse([c]) is None)
+                        raise DatasetError(
+                            f"CSV {path!r} line {number} column {column + 1} is not a number: {bad.strip()[:20]!r} "
+                            "(a header row holds names only)"
+                        )
+                    continue  # the optional header
             if len(rows) == max_rows:
                 more = 1 + sum(1 for rest in reader if "".join(rest).strip())  # counted, not kept
                 raise DatasetError(f"CSV {path!r} has {max_rows + more} rows; the limit is {max_rows}")
@@ -170,3 +180,16 @@ def _load_csv(path: str, targets: int, max_rows: int, max_columns: int) -> Datas
     if targets >= width:
         raise DatasetError(f"--targets {targets} leaves no input columns: CSV {path!r} has only {width} column(s)")
     return _table(rows, targets, os.path.basename(path))
+
+
+def _check_separator(row: list[str], path: str, number: int) -> None:
+    """A one-column first row holding ``;`` or tabs is a file written with another separator (Excel in many
+    locales writes ``0;1;1``): say so, instead of a puzzling "not a number" or "no input columns"."""
+    if len(row) != 1:
+        return
+    for separator, name in ((";", "';'"), ("\t", "tabs")):
+        if separator in row[0]:
+            raise DatasetError(
+                f"CSV {path!r} line {number} looks separated by {name}, not commas: "
+                "tuinet reads comma-separated values (0,1,1)"
+            )

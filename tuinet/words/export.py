@@ -153,7 +153,8 @@ def export_python(network: Network, history_or_params: History | Params, iterati
         "#!/usr/bin/env python3",
         f'"""Iteration {iteration} of a tuinet network, recomputed with numpy alone: read it, run it, change it.',
         "",
-        f"network   {network.data.name}: {' → '.join(map(str, sizes))} units, hidden {config.activation}, "
+        f"network   {network.data.name}: {' → '.join(map(str, sizes))} units, "
+        f"{f'hidden {config.activation}' if config.hidden else 'no hidden layer'}, "
         f"output {config.output_activation}, {bias_text}",
         f"learning  lr = {config.lr!r}, loss {loss_text}, {_rows_text(network.rows_for(iteration), full)}",
         f"weights   the ones iteration {iteration} starts from (--init {config.init} --seed {config.seed}, "

@@ -1,0 +1,42 @@
+"""Issue 12: what a teacher sees at 80×24 and 120×40 — numbers, layout, keys and the defects found there."""
+
+from __future__ import annotations
+
+import re
+
+from tests.screen import pane_text
+from tuinet.app import make_app
+from tuinet.engine import NetConfig
+from tuinet.engine.gradcheck import gradient_check
+
+
+def zero_looking(text: str) -> list[str]:
+    """Numbers written as zero (0.000, −0.000, 0.0000000000) in ``text``."""
+    return re.findall(r"(?<![\d.e])[−-]?0\.0+(?![\d.e])", text)
+
+
+async def test_gradient_check_of_a_wide_net_shows_no_gradient_as_zero() -> None:
+    app = make_app(NetConfig(hidden=(64,)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        text = pane_text(app, "#gradcheck WhyView")
+        network = app.session.network
+        check = gradient_check(network, app.session.history.params_at(1), 1, limit=120)
+        exact_zeros = sum(value == 0 for e in check.entries for value in (e.analytic, e.numeric))
+        # Only exact zeros read as zero (a finite difference can be exactly 0 where backprop finds 5e−14).
+        assert "Iteration 1" in text and len(zero_looking(text)) == exact_zeros < len(check.entries), text
+        assert "e-" not in text and "e−" in text  # tiny gradients, in scientific notation with a real minus
+
+
+async def test_panes_show_no_small_delta_as_zero() -> None:
+    """δ1 of the default net and δ2 of an 8,8 tanh net are tiny but not zero: the panes must not say 0.000."""
+    for config in (NetConfig(), NetConfig(hidden=(8, 8), activation="tanh")):
+        app = make_app(config)
+        async with app.run_test(size=(200, 60)) as pilot:
+            await pilot.press("space")
+            await pilot.pause()
+            text = pane_text(app, "#pane-deltas")
+            trace = app.session.history.trace(1)
+            assert all((trace[f"delta{layer}"] != 0).all() for layer in (1, 2))  # so no zero may show
+            assert "δ1" in text and zero_looking(text) == [], text
