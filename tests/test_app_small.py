@@ -40,3 +40,17 @@ async def test_panes_show_no_small_delta_as_zero() -> None:
             trace = app.session.history.trace(1)
             assert all((trace[f"delta{layer}"] != 0).all() for layer in (1, 2))  # so no zero may show
             assert "δ1" in text and zero_looking(text) == [], text
+
+
+async def test_outer_product_running_sum_names_its_terms() -> None:
+    """Two terms are P0+P1 (an ellipsis between two terms hides nothing); from four on, P0+…+P3."""
+    app = make_app(NetConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "o")
+        seen = []
+        for _ in range(4):
+            await pilot.pause()
+            seen.append(pane_text(app, "#outer WhyView"))
+            await pilot.press("full_stop")
+        assert "P0 (4×1)" in seen[0] and "P0+P1 (4×1)" in seen[1] and "P0+P1+P2 (4×1)" in seen[2], seen[1]
+        assert "P0+…+P3 (4×1)" in seen[3] and "P0+…+P1" not in seen[1]

@@ -61,7 +61,7 @@ class MatrixWidget(Widget):
         & > .matrix--positive { color: $text-success; }
         & > .matrix--negative { color: $text-error; }
         & > .matrix--zero { color: $text-muted; }
-        & > .matrix--empty { color: $text-disabled; }
+        & > .matrix--empty { color: $foreground 55%; }  /* ·: a mark, ≥ 3:1 (WCAG non-text) */
         & > .matrix--bracket { color: $text-muted; }
         & > .matrix--title { text-style: bold; color: $text; }
         & > .matrix--shape { color: $text-muted; }
@@ -182,7 +182,7 @@ class MatrixPane(MatrixWidget):
 
     DEFAULT_CSS = """
     MatrixPane {
-        border-top: round $panel-lighten-2;
+        border-top: round $foreground 55%;  /* ≥ 3:1 on the background in every theme (test_contrast.py) */
         border-title-color: $text-muted;
         padding: 0 1;
     }
@@ -268,7 +268,7 @@ class StagePane(MatrixWidget):
 
     DEFAULT_CSS = """
     StagePane {
-        border-top: round $accent 60%;
+        border-top: round $accent;
         border-title-color: $text-accent;
         padding: 0 1;
     }

@@ -32,7 +32,7 @@ THEMES = (
         # Projectors wash out pale colours: strong hues on white, nothing lighter than mid-tones.
         primary="#005FAF",
         secondary="#5F5F87",
-        accent="#AF5F00",
+        accent="#8F4A00",  # ≥ 4.5:1 on white and on the footer's grey (#AF5F00 was 3.7:1 there)
         warning="#875F00",
         error="#AF0000",
         success="#005F00",

@@ -46,6 +46,9 @@ def _shown(name: str, label: str, values: object, role: Role = Role.NONE, region
     return Shown(name, label, matrix, int(matrix.size), role, region)
 
 
+BOLD = Style(bold=True)
+
+
 class WhyView(MatrixWidget):
     """A why-view: follows the app's view; ``layer`` and ``index`` pick what it explains."""
 
@@ -111,7 +114,7 @@ class OuterView(WhyView):
         ]
         sums: list[Block] = [
             matrix_block(
-                _shown("s", f"P0+…+P{n}" if n else "P0", outer.running[n], Role.RESULT),
+                _shown("s", _sum_label(n), outer.running[n], Role.RESULT),
                 palette,
                 digits,
                 max_width=width,
@@ -148,6 +151,11 @@ class OuterView(WhyView):
         )
 
 
+def _sum_label(n: int) -> str:
+    """P0 + … + Pn by name: every term while there are at most three, an ellipsis only when it hides some."""
+    return "+".join(f"P{k}" for k in range(n + 1)) if n < 3 else f"P0+…+P{n}"
+
+
 class GradCheckView(WhyView):
     """Every weight's analytic ∂C/∂w beside its central finite difference."""
 
@@ -164,6 +172,7 @@ class GradCheckView(WhyView):
             return ""
         t = view.cursor.iteration
         check = gradient_check(view.session.network, view.session.history.params_at(t), t, limit=self.LIMIT)
+        good, bad = self.palette().positive, self.palette().negative + BOLD  # theme colours: readable in each
         table = Table(box=None, padding=(0, 2), header_style="bold")
         for title in ("weight", "analytic ∂C/∂w (backprop)", "numeric (C(w+h)−C(w−h))/2h", "relative error", ""):
             table.add_column(title, justify="right" if title else "left")
@@ -174,12 +183,12 @@ class GradCheckView(WhyView):
                 fmt(entry.analytic, self.DIGITS),
                 fmt(entry.numeric, self.DIGITS),
                 sci(entry.rel_error),
-                Text("✓", "green") if ok else Text("✗ MISMATCH", "bold red"),
+                Text("✓", good) if ok else Text("✗ MISMATCH", bad),
             )
         verdict = (
-            Text(f"✓ all {len(check.entries)} gradients match", "bold green")
+            Text(f"✓ all {len(check.entries)} gradients match", good + BOLD)
             if check.ok
-            else Text(f"✗ {len(check.mismatches)} of {len(check.entries)} gradients do not match", "bold red")
+            else Text(f"✗ {len(check.mismatches)} of {len(check.entries)} gradients do not match", bad)
         )
         summary = Text.assemble(
             (f"Iteration {t}: ", "bold"),
@@ -223,7 +232,7 @@ class SignsView(WhyView):
         grid.add_row(columns[0], columns[1])
         verdict = Text(
             ("✓ identical new weights. " if signs.identical else "✗ the forms differ. ") + signs.explanation,
-            "bold green" if signs.identical else "bold red",
+            (self.palette().positive if signs.identical else self.palette().negative) + BOLD,
         )
         # The textbook's scalar form for one weight, chosen with . and ,
         layer = self.current_layer(view)

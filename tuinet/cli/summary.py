@@ -37,7 +37,8 @@ def config_line(network: Network) -> str:
     layers = "→".join(str(n) for n in network.sizes)
     return (
         f"dataset {c.dataset} ({network.data.n_rows} rows) · layers {layers} · "
-        f"{f'{c.activation} hidden' if c.hidden else 'no hidden layer'}, {c.output_activation} output · init {c.init} · seed {c.seed} · lr {c.lr:g} · "
+        f"{f'{c.activation} hidden' if c.hidden else 'no hidden layer'}, {c.output_activation} output · "
+        f"init {c.init} · seed {c.seed} · lr {c.lr:g} · "
         f"bias {'on' if c.bias else 'off'} · batch {c.batch} · loss {c.loss}"
     )
 
