@@ -31,13 +31,26 @@ def format_loss(loss: float) -> str:
     return f"{loss:.6g}"
 
 
+def _activations(network: Network) -> str:
+    """``sigmoid hidden, sigmoid output``; ``no hidden layer, …`` for --hidden none; each layer's when they differ."""
+    names = [f.name for f in network.f]
+    hidden = names[:-1]
+    if not hidden:
+        head = "no hidden layer"
+    elif len(set(hidden)) == 1:
+        head = f"{hidden[0]} hidden"
+    else:
+        head = f"{', '.join(hidden)} hidden"
+    return f"{head}, {names[-1]} output"
+
+
 def config_line(network: Network) -> str:
     """Everything that decides the numbers, on one line."""
     c = network.config
     layers = "→".join(str(n) for n in network.sizes)
     return (
         f"dataset {c.dataset} ({network.data.n_rows} rows) · layers {layers} · "
-        f"{f'{c.activation} hidden' if c.hidden else 'no hidden layer'}, {c.output_activation} output · "
+        f"{_activations(network)} · "
         f"init {c.init} · seed {c.seed} · lr {c.lr:g} · "
         f"bias {'on' if c.bias else 'off'} · batch {c.batch} · loss {c.loss}"
     )
