@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.screen import pane_text
 from tuinet.app import make_app
 from tuinet.engine import NetConfig
@@ -54,3 +56,40 @@ async def test_outer_product_running_sum_names_its_terms() -> None:
             await pilot.press("full_stop")
         assert "P0 (4×1)" in seen[0] and "P0+P1 (4×1)" in seen[1] and "P0+P1+P2 (4×1)" in seen[2], seen[1]
         assert "P0+…+P3 (4×1)" in seen[3] and "P0+…+P1" not in seen[1]
+
+
+async def stage_at(config: NetConfig, result: str, size: tuple[int, int] = (120, 40)) -> str:
+    """The stage's text once the operation writing ``result`` has run."""
+    app = make_app(config)
+    index = next(op.index for op in app.session.schedule if op.result == result)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*["right"] * (index + 1))
+        await pilot.pause()
+        return pane_text(app, "#stage")
+
+
+def drawing(stage: str) -> tuple[str, str]:
+    """The stage's first band as (matrix titles, operators between them), numbers and brackets left out."""
+    band = stage.split("\n\n")[0].split("\n")
+    titles = " ".join(re.findall(r"(\S+) \(\d+×\d+\)", band[0]))
+    rest = re.sub(r"−?\d+(\.\d+)?e−?\d+|−?\d+\.\d+|[┌┐└┘│\[\]]", " ", " ".join(band[1:]))
+    return titles, " ".join(rest.split())
+
+
+@pytest.mark.parametrize(
+    ("options", "loss", "delta"),
+    [
+        ({}, ("e e C", "½Σ( ⊙ ) →"), ("e σ′(z2) δ2", "⊙ →")),
+        ({"loss": "mean"}, ("e e C", "½·mean( ⊙ ) →"), ("e σ′(z2) δ2", "( / 4) ⊙ →")),
+        ({"loss": "mean", "batch": "1"}, ("e e C", "½·mean( ⊙ ) →"), ("e σ′(z2) δ2", "( / 1) ⊙ →")),
+        ({"loss": "sse"}, ("e e C", "Σ( ⊙ ) →"), ("e σ′(z2) δ2", "2· ⊙ →")),
+    ],
+)
+async def test_loss_and_output_delta_are_drawn_as_computed(
+    options: dict[str, str], loss: tuple[str, str], delta: tuple[str, str]
+) -> None:
+    """C = ½ Σ e² is drawn ½Σ(e ⊙ e), not ½Σ(e)² (which reads ½(Σe)²); --loss mean and sse say so, and δ2 shows
+    the factor ∂C/∂e = factor·e it is computed with (e / N·K for the mean)."""
+    config = NetConfig(**options)  # type: ignore[arg-type]
+    assert drawing(await stage_at(config, "loss")) == loss
+    assert drawing(await stage_at(config, "delta2")) == delta

@@ -21,7 +21,8 @@ from textual.widget import Widget
 from tuinet.app.render import Block, Palette, flow, matrix_block, symbol_block
 from tuinet.app.session import Cursor
 from tuinet.app.view import PANES, StepView
-from tuinet.engine import OpKind
+from tuinet.engine import Operation, OpKind
+from tuinet.engine.losses import LossKind
 from tuinet.words.formulas import LOSS_HEAD, loss_of
 
 __all__ = ["PANE_TITLES", "MatrixPane", "MatrixWidget", "StagePane"]
@@ -347,10 +348,13 @@ class StagePane(MatrixWidget):
                 parts += [_op("⊙"), block(op.gate)]
         elif kind is OpKind.ACTIVATION:
             parts = [_op(f"{op.symbol}("), operands[0], _op(")")]
-        elif kind is OpKind.ELEMENTWISE:
-            parts = [operands[0], _op("−" if op.result == "e" else "⊙"), operands[1]]
+        elif kind is OpKind.ELEMENTWISE and op.result == "e":
+            parts = [operands[0], _op("−"), operands[1]]
+        elif kind is OpKind.ELEMENTWISE:  # δL = factor·e ⊙ f′(zL), the factor ∂C/∂e = factor·e of the loss
+            parts = [*_scaled(op, operands[0]), _op("⊙"), operands[1]]
         elif kind is OpKind.LOSS:
-            parts = [_op(f"{LOSS_HEAD[loss_of(op)]}("), operands[0], _op(")²")]
+            # The sum of the squares, e ⊙ e, summed: ½Σ(e)² would read as ½(Σe)², the square of the sum.
+            parts = [_op(f"{LOSS_HEAD[loss_of(op)]}("), operands[0], _op("⊙"), operands[0], _op(")")]
         elif kind is OpKind.REDUCE:
             parts = [_op("Σ_rows"), operands[0]]
         else:  # update
@@ -359,6 +363,20 @@ class StagePane(MatrixWidget):
         height = max(len(p.lines) for p in parts)
         parts = [symbol_block(p.lines[0].plain, height) if p.width and not p.lines[1:] else p for p in parts]
         return flow(parts, width, gap=1)
+
+
+def _scaled(op: Operation, e: Block) -> list[Block]:
+    """``e`` times the loss's factor as the formula writes it: e, 2·e, (e / 4) — and (e / 1) for the mean of one."""
+    factor = op.factor
+    if loss_of(op) is LossKind.HALF_MEAN:
+        return [_op("("), e, _op(f"/ {factor.denominator})")]
+    if factor == 1:
+        return [e]
+    if factor.denominator == 1:
+        return [_op(f"{factor.numerator}·"), e]
+    if factor.numerator == 1:
+        return [_op("("), e, _op(f"/ {factor.denominator})")]
+    return [_op(f"({factor}·"), e, _op(")")]
 
 
 def _op(symbol: str) -> Block:
