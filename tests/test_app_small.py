@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from textual.app import App
 
 from tests.screen import pane_text
+from tests.test_contrast import cells
 from tuinet.app import make_app
 from tuinet.engine import NetConfig
 from tuinet.engine.gradcheck import gradient_check
@@ -93,3 +95,64 @@ async def test_loss_and_output_delta_are_drawn_as_computed(
     config = NetConfig(**options)  # type: ignore[arg-type]
     assert drawing(await stage_at(config, "loss")) == loss
     assert drawing(await stage_at(config, "delta2")) == delta
+
+
+# -- 80×24: every number, result and key on screen from the keyboard ------------------------------------------
+
+
+def screen(app: App[object]) -> str:
+    """The whole screen as a teacher sees it (the compositor's output), one string of lines."""
+    width, height = app.size
+    grid = [[" "] * width for _ in range(height)]
+    for char, _fg, _bg, x, y in cells(app):
+        if x < width and y < height:
+            grid[y][x] = char
+    return "\n".join("".join(row).rstrip() for row in grid)
+
+
+def footer(app: App[object]) -> str:
+    return screen(app).split("\n")[-1]
+
+
+@pytest.mark.parametrize("size", [(70, 22), (80, 24), (100, 30), (120, 40)])
+async def test_the_footer_always_keeps_help_and_quit(size: tuple[int, int]) -> None:
+    app = make_app(NetConfig())
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        line = footer(app)
+        assert "? Help" in line and "q Quit" in line, line
+        assert "space" in line and "→" in line, line  # the stepping keys fold last
+
+
+def matrices_seen(app: App[object]) -> set[str]:
+    return set(re.findall(r"(\S+) \(\d+×\d+\)", screen(app)))
+
+
+@pytest.mark.parametrize(
+    ("config", "size"),
+    [
+        (NetConfig(), (80, 24)),
+        (NetConfig(hidden=(8, 8)), (120, 40)),
+        (NetConfig(hidden=(64,), dataset="xor"), (80, 24)),
+    ],
+)
+async def test_every_matrix_can_be_brought_on_screen_with_page_keys(config: NetConfig, size: tuple[int, int]) -> None:
+    """After one iteration, PageDown/PageUp (and the pane keys 1–5) bring every matrix on screen."""
+    app = make_app(config)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("space")
+        await pilot.pause()
+        trace = app.view.trace if app.view is not None else None
+        assert trace is not None
+        wanted = {trace.label(n) for pane in app.view.pane_names.values() for n in pane}
+        seen: set[str] = set()
+        for key in ("1", "2", "3", "4", "5"):
+            await pilot.press(key)
+            for _ in range(12):
+                await pilot.pause()
+                seen |= matrices_seen(app)
+                await pilot.press("pagedown")
+            for _ in range(12):
+                await pilot.press("pageup")
+            await pilot.pause()
+        assert wanted <= seen, wanted - seen

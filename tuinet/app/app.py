@@ -17,7 +17,7 @@ from textual.containers import Horizontal, ScrollableContainer
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tuinet.app.actions.files import FileActions
@@ -25,6 +25,7 @@ from tuinet.app.actions.stepping import SteppingActions
 from tuinet.app.actions.views import ViewActions
 from tuinet.app.bindings import BINDINGS
 from tuinet.app.follow import Classroom
+from tuinet.app.footer import FoldingFooter
 from tuinet.app.layout import PANES
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.session import Cursor, Session
@@ -94,7 +95,7 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
             yield panes["updates"]
             yield MatrixPane("inputs", compact=True).data_bind(TuinetApp.view)
         yield Static(id="too-small")
-        yield Footer()
+        yield FoldingFooter()
 
     def on_load(self) -> None:  # before the terminal is touched: SIGTERM/SIGHUP/SIGINT then quit like q (signals.py)
         exit_on_signals(self)

@@ -34,6 +34,8 @@ BINDINGS: list[BindingType] = [
     Binding("r", "reset", "Reset", show=False),
     *(Binding(str(n), f"pane({n})", f"Pane {n}", show=False) for n in range(1, 6)),
     Binding("0", "pane(0)", "Follow", show=False),
+    Binding("pagedown", "page(True)", "Scroll panes down", show=False),
+    Binding("pageup", "page(False)", "Scroll panes up", show=False),
     # Classroom (follow.py): a served student's one key to leave and rejoin the teacher's screen.
     Binding("f", "follow(False)", "Explore"),
     Binding("f", "follow(True)", "Follow teacher"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from textual.containers import ScrollableContainer
 from textual.timer import Timer
+from textual.widget import Widget
 
 from tuinet.app.actions.base import Host
 from tuinet.app.cursor import Cursor, Granularity
@@ -30,6 +32,24 @@ class SteppingActions(Host):
     def action_pane(self, number: int) -> None:
         self.session.pinned = PANES[number - 1] if number else None
         self.publish_soon()
+        if number:
+            self.call_after_refresh(self._show_pane_whole, PANES[number - 1])
+
+    def _show_pane_whole(self, pane: str) -> None:
+        """Pane ``pane`` from its top: the one compact pane shows it from its start, the full layout scrolls to it."""
+        panes = self.query_one("#panes", ScrollableContainer)
+        if self.has_class("-compact"):
+            panes.scroll_home(animate=False)
+        else:
+            panes.scroll_to_widget(self.query_one(f"#pane-{pane}", Widget), animate=False, top=True)
+
+    def action_page(self, down: bool) -> None:
+        """PageDown / PageUp: scroll the matrix panes by a screenful, so every matrix is reachable without a mouse."""
+        panes = self.query_one("#panes", ScrollableContainer)
+        if down:
+            panes.scroll_page_down(animate=False)
+        else:
+            panes.scroll_page_up(animate=False)
 
     # -- auto-play ------------------------------------------------------------------------------
 
