@@ -74,8 +74,11 @@ def drawing(stage: str) -> tuple[str, str]:
     """The stage's first band as (matrix titles, operators between them), numbers and brackets left out."""
     band = stage.split("\n\n")[0].split("\n")
     titles = " ".join(re.findall(r"(\S+) \(\d+×\d+\)", band[0]))
-    rest = re.sub(r"−?\d+(\.\d+)?e−?\d+|−?\d+\.\d+|[┌┐└┘│\[\]]", " ", " ".join(band[1:]))
-    return titles, " ".join(rest.split())
+    tokens = []
+    for line in band[1:]:
+        line = re.sub(r"−?\d+(\.\d+)?e−?\d+|−?\d+\.\d+|[┌┐└┘│\[\]⋮⋯]", lambda m: " " * len(m[0]), line)
+        tokens += [(m.start(), m[0]) for m in re.finditer(r"\S+", line)]
+    return titles, " ".join(token for _, token in sorted(tokens))
 
 
 @pytest.mark.parametrize(
@@ -156,3 +159,56 @@ async def test_every_matrix_can_be_brought_on_screen_with_page_keys(config: NetC
                 await pilot.press("pageup")
             await pilot.pause()
         assert wanted <= seen, wanted - seen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_wide_activation_stays_one_drawing(size: tuple[int, int]) -> None:
+    """a1 = σ(z1) with 64 units: σ( z1 ) → a1 in one band, columns elided to fit, nothing cut at the edge."""
+    stage = await stage_at(NetConfig(hidden=(64,), dataset="xor"), "a1", size)
+    band = stage.split("\n\n")[0]
+    assert drawing(stage)[0] == "z1 a1", stage
+    assert "σ(" in band and ")" in band and "→" in band and "⋯" in band, stage
+    width = size[0] - 2  # the stage's padding
+    assert all(len(line) <= width for line in stage.split("\n")), stage
+    # Every row closes its brackets on its own line (a cut-off row left a stray ┐ below).
+    assert all(line.count("┌") == line.count("┐") for line in stage.split("\n")), stage
+
+
+async def test_a_one_row_result_has_its_arrow_on_its_row() -> None:
+    stage = await stage_at(NetConfig(batch="1"), "z1", (120, 40))
+    row = next(line for line in stage.split("\n") if "→" in line)
+    assert row.rstrip().endswith("]") and row.split("→")[1].count("[") == 1, stage  # → beside z1's one row
+
+
+def equation_on_screen(app: App[object]) -> str:
+    """The equation pane's lines as shown (behind its thick left border), joined."""
+    lines = [line[1:].strip() for line in screen(app).split("\n") if line[:1] in "▊█▌"]
+    return " ".join(" ".join(lines).split())
+
+
+@pytest.mark.parametrize(
+    ("config", "size", "digits"),
+    [
+        (NetConfig(), (80, 24), 3),
+        (NetConfig(), (120, 40), 6),
+        (NetConfig(hidden=(64,), dataset="xor"), (80, 24), 3),
+        (NetConfig(hidden=(64,), dataset="xor"), (120, 40), 3),
+    ],
+)
+async def test_the_cell_explanation_wraps_and_ends_with_its_result(
+    config: NetConfig, size: tuple[int, int], digits: int
+) -> None:
+    """At dW1 cell 1 the screen showed `… + 1.000×(−0.002) +` and no result; now every cell's text is whole."""
+    app = make_app(config, digits=digits)
+    index = next(op.index for op in app.session.schedule if op.result == "dW1")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*["right"] * index, "full_stop")  # the operation before dW1, then dW1's first cell
+        for _ in range(3):
+            await pilot.pause()
+            view = app.view
+            assert view is not None and view.cell is not None and view.op is not None and view.op.result == "dW1"
+            shown = equation_on_screen(app)
+            assert " ".join(view.cell.text.split()) in shown, (view.cell.text, shown)
+            assert shown.endswith(view.cell.text.split()[-1]), shown  # … = its result, last
+            assert " ".join(f"{view.op.formula}".split()) in shown
+            await pilot.press("full_stop")

@@ -111,7 +111,9 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
         width, height = event.size.width, event.size.height
         too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         self.set_class(too_small, "-too-small")
-        self.set_class(not too_small and (width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1]), "-compact")
+        compact = not too_small and (width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1])
+        self.set_class(compact, "-compact")
+        self.query_one(StagePane).set_compact(compact)
         if too_small:
             self.query_one("#too-small", Static).update(
                 f"terminal too small (needs {MIN_SIZE[0]}×{MIN_SIZE[1]}, is {width}×{height})\n\n"

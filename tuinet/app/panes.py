@@ -19,7 +19,7 @@ from textual.reactive import var
 from textual.widget import Widget
 
 from tuinet.app.layout import PANES
-from tuinet.app.render import Block, Palette, flow, matrix_block, symbol_block
+from tuinet.app.render import Block, Palette, bands, flow, matrix_block
 from tuinet.app.view import StepView
 from tuinet.engine import Operation, OpKind
 from tuinet.engine.losses import LossKind
@@ -300,7 +300,25 @@ class StagePane(MatrixWidget):
                 self.border_title = title
         super().watch_view(view)
 
+    compact = False
+    """In a small terminal the stage takes the height of the current operation (rows are scarce there;
+    a layout pass when the operation changes, never while stepping its cells). Elsewhere it keeps the
+    height of the tallest operation, so that no step ever re-lays out the screen."""
+
     fits_all = True
+
+    def set_compact(self, compact: bool) -> None:
+        if compact == self.compact:
+            return
+        self.compact = compact
+        self.fits_all = not compact
+        self._height_for = None
+        if compact:
+            self.styles.height = None  # back to app.tcss: height auto, the current operation's
+        elif self.view is not None:
+            self._fix_height(self.view)
+        self._key = None
+        self.watch_view(self.view)
 
     def variants(self, view: StepView, width: int) -> Iterator[Text]:
         """Every operation of the iteration on screen, complete."""
@@ -321,6 +339,20 @@ class StagePane(MatrixWidget):
                 ("space", "bold"),
                 " the whole iteration.",
             )
+        # All columns, wrapping into a second band, while that is enough; a wider network (64 units) gets its
+        # columns elided instead, so that σ( z1 ) → a1 stays one drawing on one band.
+        natural = self._parts(view, width - 4)  # room for an operator carried to the next band
+        layout = bands(natural, width, gap=1)
+        if len(layout) > 2 or (len(layout) > 1 and any(b.elided for b in natural)):
+            matrices = [b for b in natural if not b.symbol]
+            room = width - sum(b.width for b in natural if b.symbol) - (len(natural) - 1)
+            natural = self._parts(view, max(16, room // len(matrices)))
+        return flow(natural, width, gap=1)
+
+    def _parts(self, view: StepView, max_width: int) -> list[Block]:
+        """The current operation's matrices and operators, each matrix at most ``max_width`` columns."""
+        op = view.op
+        assert op is not None
         palette = self.palette()
         digits = view.digits
 
@@ -330,7 +362,7 @@ class StagePane(MatrixWidget):
                 palette,
                 digits,
                 max_rows=self.max_rows,
-                max_width=width,
+                max_width=max_width,
                 transpose=transpose,
                 label=label,
             )
@@ -357,10 +389,7 @@ class StagePane(MatrixWidget):
             parts = [_op("Σ_rows"), operands[0]]
         else:  # update
             parts = [operands[0]] if op.frozen else [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
-        parts += [_op("→"), block(op.result)]
-        height = max(len(p.lines) for p in parts)
-        parts = [symbol_block(p.lines[0].plain, height) if p.width and not p.lines[1:] else p for p in parts]
-        return flow(parts, width, gap=1)
+        return [*parts, _op("→"), block(op.result)]
 
 
 def _scaled(op: Operation, e: Block) -> list[Block]:
@@ -378,5 +407,6 @@ def _scaled(op: Operation, e: Block) -> list[Block]:
 
 
 def _op(symbol: str) -> Block:
-    """A placeholder block for an operator; sized once the band height is known."""
-    return Block([Text(f" {symbol} ")], len(symbol) + 2)
+    """An operator, set by ``flow`` at the middle row of its matrix; a closing one keeps with what it closes."""
+    closer = symbol.endswith(")") and "(" not in symbol
+    return Block([Text(f" {symbol} ", "bold")], len(symbol) + 2, glue=not closer, closer=closer, symbol=True)

@@ -20,7 +20,7 @@ from tuinet.engine.types import Matrix
 from tuinet.words.cells import Region
 from tuinet.words.numbers import FIXED_LIMIT, fmt
 
-__all__ = ["Block", "Palette", "flow", "matrix_block", "pick", "symbol_block"]
+__all__ = ["Block", "Palette", "bands", "flow", "matrix_block", "pick", "symbol_block"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ class Block:
     width: int
     glue: bool = False
     """An operator: never end a band with it, keep it with the block that follows."""
+    closer: bool = False
+    """A closing bracket, ``)``: never start a band with it, keep it with the block before."""
+    symbol: bool = False
+    """One line, set by ``flow`` at the middle row of the matrix beside it (not at a fixed row)."""
+    elided: bool = False
+    """A matrix some of whose columns did not fit (⋯)."""
 
 
 def pick(n: int, limit: int, focus: int | None) -> list[int | None]:
@@ -150,7 +156,7 @@ def matrix_block(
         line.append(" " + right, palette.bracket)
         lines.append(line)
     width = max(line.cell_len for line in lines)
-    return Block(lines, width)
+    return Block(lines, width, elided=None in col_ids)
 
 
 def _cell_width(values: Matrix, digits: int) -> int:
@@ -194,22 +200,47 @@ def _value_style(value: float, palette: Palette) -> Style:
     return palette.positive
 
 
-def flow(blocks: Iterable[Block], width: int, gap: int = 3) -> Text:
-    """Blocks left to right, wrapping into bands that fit ``width``; bands separated by a blank line."""
-    bands: list[list[Block]] = []
-    used = 0
+def bands(blocks: Iterable[Block], width: int, gap: int = 3) -> list[list[Block]]:
+    """Blocks left to right in bands that fit ``width``: an operator stays with what follows it, a closing
+    bracket with what precedes it (with that block's own operator), so σ( z ) is never split across bands."""
+    out: list[list[Block]] = []
+
+    def span(band: list[Block]) -> int:
+        return sum(b.width for b in band) + gap * (len(band) - 1)
+
     for block in blocks:
-        if bands and used + gap + block.width <= width:
-            bands[-1].append(block)
-            used += gap + block.width
-        else:
-            carried = [bands[-1].pop()] if bands and len(bands[-1]) > 1 and bands[-1][-1].glue else []
-            bands.append([*carried, block])
-            used = sum(b.width for b in bands[-1]) + gap * (len(bands[-1]) - 1)
+        if out and span([*out[-1], block]) <= width:
+            out[-1].append(block)
+            continue
+        carried: list[Block] = []
+        if out:
+            last = out[-1]
+            take = 0
+            if block.closer:  # the matrix it closes, and the operators before that matrix
+                take = 1
+                while take < len(last) and last[-1 - take].glue:
+                    take += 1
+            else:
+                while take < len(last) and last[-1 - take].glue:
+                    take += 1
+            if 0 < take < len(last) and span([*last[-take:], block]) <= width:
+                carried = last[-take:]
+                del last[-take:]
+        out.append([*carried, block])
+    return out
+
+
+def flow(blocks: Iterable[Block], width: int, gap: int = 3) -> Text:
+    """Blocks left to right, wrapping into bands that fit ``width``; bands separated by a blank line.
+
+    A ``symbol`` block is set at the middle row of the matrix after it (before it, for a closing bracket), so
+    an arrow points at a one-row result's row, not at the middle of a taller operand.
+    """
     out = Text()
-    for number, band in enumerate(bands):
+    for number, band in enumerate(bands(blocks, width, gap)):
         if number:
             out.append("\n")
+        band = _place_symbols(band)
         height = max(len(b.lines) for b in band)
         for row in range(height):
             line = Text()
@@ -224,6 +255,20 @@ def flow(blocks: Iterable[Block], width: int, gap: int = 3) -> Text:
             if row < height - 1:
                 out.append("\n")
     return out
+
+
+def _place_symbols(band: list[Block]) -> list[Block]:
+    placed = list(band)
+    for k, block in enumerate(band):
+        if not block.symbol:
+            continue
+        order = [*band[k - 1 :: -1], *band[k + 1 :]] if block.closer else [*band[k + 1 :], *band[k - 1 :: -1]]
+        beside = next((b for b in order if not b.symbol), None)
+        height = len(beside.lines) if beside is not None else 1
+        lines = [Text() for _ in range(height)]
+        lines[min(height - 1, max(1, height // 2))] = block.lines[0]
+        placed[k] = Block(lines, block.width, block.glue, block.closer)
+    return placed
 
 
 def symbol_block(symbol: str, height: int, style: Style | None = None) -> Block:

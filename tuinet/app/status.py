@@ -106,7 +106,13 @@ class StatusBar(Widget):
 
 
 class EquationPane(Widget):
-    """The current operation in symbols with its shapes; at cell level, the dot product with the numbers."""
+    """The current operation in symbols with its shapes; at cell level, the dot product with the numbers.
+
+    The text wraps, and the pane is as tall as it needs, so both always end with their result (at 80 columns a
+    cell's dot product takes two or three lines). Its height only changes when the text needs more lines: the
+    formula lines are those of the longest operation, and a cell's lines grow while its operation is stepped
+    (never shrink), so stepping cells re-lays out the screen at most a few times per operation.
+    """
 
     DEFAULT_CSS = """
     EquationPane {
@@ -122,32 +128,70 @@ class EquationPane(Widget):
     def __init__(self) -> None:
         super().__init__(id="equation")
         self._key: tuple[object, ...] | None = None
+        self._formula_lines: tuple[object, int] | None = None
+        self._cell_lines: tuple[object, int] | None = None
 
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
             return
-        key = (view.cursor, view.cell_mode, view.digits)
+        key = (view.cursor, view.cell_mode, view.digits, self.content_size.width)
         if key != self._key:
             self._key = key
-            self.refresh()  # a fixed height (app.tcss): new text never needs a layout pass
+            self._fit(view)
+            self.refresh()
+
+    def on_resize(self) -> None:
+        if self.view is not None:
+            self._key = None
+            self.watch_view(self.view)
+
+    def _lines(self, text: Text) -> int:
+        width = self.content_size.width
+        return len(text.wrap(self.app.console, width)) if width > 0 else 1
+
+    def _fit(self, view: StepView) -> None:
+        width = self.content_size.width
+        if width <= 0:
+            return
+        schedule = view.trace.schedule
+        if self._formula_lines is None or self._formula_lines[0] != (view.layout, width):
+            tallest = max(self._lines(self._formula(op.formula, op.shapes, op.note)) for op in schedule)
+            self._formula_lines = ((view.layout, width), max(tallest, self._lines(self._start(view))))
+        lines = self._formula_lines[1]
+        cell = view.cell
+        if cell is not None:
+            op_key = (view.layout, view.cursor.iteration, view.cursor.op, width, view.digits)
+            needed = self._lines(Text(cell.text))
+            if self._cell_lines is not None and self._cell_lines[0] == op_key:
+                needed = max(needed, self._cell_lines[1])
+            self._cell_lines = (op_key, needed)
+            lines += needed
+        if self.styles.height is None or self.styles.height.value != lines:
+            self.styles.height = lines
+
+    @staticmethod
+    def _formula(formula: str, shapes: str, note: str) -> Text:
+        return Text.assemble((formula, "bold"), "    ", (shapes, ""), ("   " + note, "dim"))
+
+    @staticmethod
+    def _start(view: StepView) -> Text:
+        weights = ", ".join(f"W{layer}" for layer in range(1, view.trace.layers + 1))
+        return Text.assemble(
+            ("start of iteration ", "dim"),
+            (str(view.cursor.iteration), "bold"),
+            ("   weights ", "dim"),
+            weights,
+            ("   lr = ", "dim"),
+            f"{view.config.lr:g}",
+        )
 
     def render(self) -> RenderableType:
         view = self.view
         if view is None:
             return ""
-        op = view.op
-        if op is None:
-            weights = ", ".join(f"W{layer}" for layer in range(1, view.trace.layers + 1))
-            return Text.assemble(
-                ("start of iteration ", "dim"),
-                (str(view.cursor.iteration), "bold"),
-                ("   weights ", "dim"),
-                weights,
-                ("   lr = ", "dim"),
-                f"{view.config.lr:g}",
-            )
-        formula, shapes, note = view.equation
-        text = Text.assemble((formula, "bold"), "    ", (shapes, ""), ("   " + note, "dim"))
+        if view.op is None:
+            return self._start(view)
+        text = self._formula(*view.equation)
         cell = view.cell
         if cell is not None:
             text.append("\n")
