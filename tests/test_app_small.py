@@ -12,6 +12,7 @@ from tests.test_contrast import cells
 from tuinet.app import make_app
 from tuinet.engine import NetConfig
 from tuinet.engine.gradcheck import gradient_check
+from tuinet.words.numbers import fmt
 
 
 def zero_looking(text: str) -> list[str]:
@@ -212,3 +213,47 @@ async def test_the_cell_explanation_wraps_and_ends_with_its_result(
             assert shown.endswith(view.cell.text.split()[-1]), shown  # … = its result, last
             assert " ".join(f"{view.op.formula}".split()) in shown
             await pilot.press("full_stop")
+
+
+# -- the defects -----------------------------------------------------------------------------------------------
+
+
+async def test_a_cell_step_after_an_operation_step_steps_that_operations_cells() -> None:
+    """→ shows dW1 whole; . then fills dW1 again from its first cell (it jumped to the next operation)."""
+    app = make_app(NetConfig())
+    index = next(op.index for op in app.session.schedule if op.result == "dW1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*["right"] * (index + 1), "full_stop")
+        await pilot.pause()
+        assert app.view is not None and app.view.op is not None
+        assert (app.view.op.result, app.view.cursor.cells) == ("dW1", 1)
+        await pilot.press("full_stop")
+        await pilot.pause()
+        assert app.view.cursor.cells == 2
+        await pilot.press("space", "full_stop")  # space finishes iteration 1; . then starts iteration 2's cells
+        await pilot.pause()
+        assert (app.view.cursor.iteration, app.view.cursor.op, app.view.cursor.cells) == (2, 0, 1)
+
+
+async def test_sign_conventions_keep_both_forms_aligned_at_120_columns() -> None:
+    app = make_app(NetConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "s")
+        await pilot.pause()
+        lines = screen(app).split("\n")
+        assert any(line.count("e (4×1)") == 2 for line in lines), "\n".join(lines)  # side by side, same row
+        dW = f"(dW2[0,0] = {fmt(float(app.session.history.trace(1)['dW2'][0, 0]), 3)})"
+        assert any(dW in line for line in lines), "\n".join(lines)  # the scalar line's check, not cut by a wrap
+
+
+async def test_why_footer_advertises_only_the_keys_of_the_open_view() -> None:
+    app = make_app(NetConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "c")
+        await pilot.pause()
+        line = footer(app)
+        assert ". " not in line and "] " not in line, line  # . and ] do nothing in the gradient check
+        assert line.count("Back") <= 1 and "esc Close" in line, line  # esc closes; ⌫ is the iteration back
+        await pilot.press("o")
+        await pilot.pause()
+        assert ". Next" in footer(app) and "] Layer" in footer(app), footer(app)

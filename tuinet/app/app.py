@@ -181,6 +181,8 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
             self.classroom.view_changed(view)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "step" and parameters[:1] == ("cell",) and type(self.screen).__name__ == "WhyScreen":
+            return False  # the why-views' . , choose a sample or weight; a hidden cell step there shows nothing
         if self.classroom is not None:
             return self.classroom.check_action(action, parameters)
         return action != "follow"

@@ -101,10 +101,22 @@ class Session:
     # -- changing the state ----------------------------------------------------------------------
 
     def step(self, granularity: Granularity, forward: bool) -> None:
-        """One key's move: ``granularity`` forward or back."""
+        """One key's move: ``granularity`` forward or back.
+
+        A cell step right after an operation step (→ showed dW1 whole) steps *that* operation's cells from
+        its first: the learner asked to see how dW1 is made, not to skip to the next operation.
+        """
+        c = self.cursor
+        restart = (
+            granularity is Granularity.CELL
+            and forward
+            and self.granularity is Granularity.OPERATION
+            and c.op >= 0
+            and c.cells == self.size(c.op)
+        )
         self.granularity = granularity
         self.cell_mode = granularity is Granularity.CELL
-        self.cursor = self._steps.move(self.cursor, granularity, forward)
+        self.cursor = replace(c, cells=1) if restart else self._steps.move(c, granularity, forward)
 
     def go(self, cursor: Cursor, cell_mode: bool = False) -> None:
         """Put the cursor at ``cursor`` (jumps, a loaded session, the teacher's screen)."""

@@ -202,6 +202,8 @@ class SignsView(WhyView):
         palette, digits, width = self.palette(), view.digits, max(20, self.content_size.width)
         L = facts.layers
         columns: list[Text] = []
+        heads: list[Text] = []
+        bodies: list[Text] = []
         half = max(20, (width - 3) // 2)
         for form in (signs.descent, signs.tutorial):
             blocks = [matrix_block(_shown("e", "e", form.e), palette, digits, max_width=half)]
@@ -215,7 +217,13 @@ class SignsView(WhyView):
             head = Text.assemble((f"Form {form.label}: ", "bold"), (form.title, "bold"), "\n")
             head.append("\n".join("  " + f for f in form.formulas), "")
             head.append("\n")
-            columns.append(Text.assemble(head, flow(blocks, half, gap=2)))
+            heads.append(head)
+            bodies.append(flow(blocks, half, gap=2))
+        # The heads wrap at half the width; the shorter gets blank lines, so both forms' matrices share rows.
+        tallest = max(len(head.wrap(self.app.console, half)) for head in heads)
+        for head, body in zip(heads, bodies, strict=True):
+            head.append("\n" * (tallest - len(head.wrap(self.app.console, half))))
+            columns.append(Text.assemble(head, body))
         grid = Table.grid(padding=(0, 3))
         grid.add_column(width=half)
         grid.add_column(width=half)
@@ -230,9 +238,15 @@ class SignsView(WhyView):
             ("\nThe textbook's scalar form, weight by weight ", "bold"),
             ("(. , choose the weight, [ ] the layer)", "dim"),
             "\n",
-            scalar.text,
+            _fit_check(scalar.text, width),
         )
         return Group(grid, verdict, textbook)
+
+
+def _fit_check(text: str, width: int) -> str:
+    """The scalar sum, and its check against dW on a line of its own when both do not fit on one."""
+    head, sep, check = text.rpartition("  (")
+    return f"{head}\n({check}" if sep and len(text) > width else text
 
 
 class MapView(WhyView):
@@ -298,7 +312,7 @@ class WhyScreen(Screen[None]):
     """The four why-views in tabs, following the iteration on the main screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,w", "close", "Back"),
+        Binding("escape,w", "close", "Close"),  # "Back" is ⌫'s, the previous iteration
         Binding("o", "show('outer')", "Outer", show=False),
         Binding("c", "show('gradcheck')", "Grad check", show=False),
         Binding("s", "show('signs')", "Signs", show=False),
@@ -351,6 +365,15 @@ class WhyScreen(Screen[None]):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.post_message(self.TabShown(self.active))
+        self.refresh_bindings()  # . , [ ] are shown only where they choose something
+
+    PICKS: ClassVar[frozenset[str]] = frozenset({"outer", "signs"})
+    """The views whose sample/weight (. ,) and layer ([ ]) the keys choose; the others have none."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("index", "layer"):
+            return self.active in self.PICKS
+        return True
 
     def action_show(self, key: str) -> None:
         self.query_one(TabbedContent).active = key
