@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from textual.app import App
@@ -257,3 +258,21 @@ async def test_why_footer_advertises_only_the_keys_of_the_open_view() -> None:
         await pilot.press("o")
         await pilot.pause()
         assert ". Next" in footer(app) and "] Layer" in footer(app), footer(app)
+
+
+async def test_the_palette_has_one_keys_entry_and_a_screenshot_that_says_why_not(tmp_path: Path) -> None:
+    app = make_app(NetConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles.count("Keys") == 1 and titles.count("Screenshot") == 1, titles
+        app.screenshot_dir = tmp_path / "Downloads"  # missing, as ~/Downloads often is
+        app.take_screenshot()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("not saved" in m and "No such file or directory" in m for m in messages), messages
+        app.screenshot_dir = tmp_path
+        app.take_screenshot()
+        await pilot.pause()
+        saved = list(tmp_path.glob("tuinet-*.svg"))
+        assert len(saved) == 1 and "<svg" in saved[0].read_text()
+        assert any(str(saved[0]) in n.message for n in app._notifications)

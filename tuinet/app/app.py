@@ -8,6 +8,7 @@ content changed. Flows that ask the user (flows/) post messages the App applies.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -27,6 +28,7 @@ from tuinet.app.bindings import BINDINGS
 from tuinet.app.follow import Classroom
 from tuinet.app.footer import FoldingFooter
 from tuinet.app.layout import PANES
+from tuinet.app.palette import save_screenshot, textual_commands
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.session import Cursor, Session
 from tuinet.app.sessionfile import SavedSession
@@ -194,14 +196,24 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
     # -- the palette ----------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
-        yield from super().get_system_commands(screen)
+        yield from textual_commands(super().get_system_commands(screen))
         yield SystemCommand("Keys", "Show every key and how to read the panes", self.action_help)
+        if self.classroom is None:  # a served student has no files here
+            yield SystemCommand(
+                "Screenshot", "Save an SVG picture of this screen in the current directory", self.take_screenshot
+            )
         yield SystemCommand("Go to iteration", "Jump to iteration N", self.action_jump)
         yield SystemCommand("Reset", "Back to the start of iteration 1", self.action_reset)
         for name, theme in THEME_NAMES.items():
             yield SystemCommand(
                 f"Theme: {name}", f"Switch to the {name} theme ({theme})", lambda t=theme: setattr(self, "theme", t)
             )
+
+    screenshot_dir: Path | None = None
+    """Where the palette's Screenshot writes (None: the current directory)."""
+
+    def take_screenshot(self) -> None:
+        save_screenshot(self, self.screenshot_dir)
 
 
 def make_app(
