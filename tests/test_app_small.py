@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.widgets import Input, Label
 
 from tests.screen import pane_text
 from tests.test_contrast import cells
@@ -276,3 +278,20 @@ async def test_the_palette_has_one_keys_entry_and_a_screenshot_that_says_why_not
         saved = list(tmp_path.glob("tuinet-*.svg"))
         assert len(saved) == 1 and "<svg" in saved[0].read_text()
         assert any(str(saved[0]) in n.message for n in app._notifications)
+
+
+async def test_saving_over_an_existing_file_asks_first(tmp_path: Path) -> None:
+    path = tmp_path / "lesson.json"
+    path.write_text("the teacher's other session")
+    app = make_app(NetConfig())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert path.read_text() == "the teacher's other session"  # not yet
+        assert "exists" in str(app.screen.query_one("#path-error", Label).render()), screen(app)
+        await pilot.press("enter")  # the same name again: replace it
+        await pilot.pause()
+        assert json.loads(path.read_text())["config"]["hidden"] == [4]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -34,12 +35,17 @@ class PathDialog(ModalScreen[FileRequest | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, prompt: str, default: str, formats: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, title: str, prompt: str, default: str, formats: dict[str, str] | None = None, writes: bool = False
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.prompt = prompt
         self.default = default
         self.formats = formats or {}
+        self.writes = writes
+        """The file will be written: an existing one is replaced only after a second enter on the same name."""
+        self._confirmed: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -75,6 +81,10 @@ class PathDialog(ModalScreen[FileRequest | None]):
         path = event.value.strip()
         if not path:
             self.query_one("#path-error", Label).update("Type a file name.")
+            return
+        if self.writes and path != self._confirmed and os.path.isfile(path):
+            self._confirmed = path
+            self.query_one("#path-error", Label).update(f"{path} exists: enter again replaces it, or change the name.")
             return
         self.dismiss(FileRequest(path, self._format()))
 

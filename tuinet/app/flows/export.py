@@ -34,6 +34,8 @@ def ask_export(app: App[Any], network: Network, history: History, iteration: int
         app.notify(f"iteration {iteration} written to {request.path}", title="Exported")
 
     app.push_screen(
-        PathDialog(f"Export iteration {iteration}", "File:", f"tuinet-iteration-{iteration}.py", EXPORT_FORMATS),
+        PathDialog(
+            f"Export iteration {iteration}", "File:", f"tuinet-iteration-{iteration}.py", EXPORT_FORMATS, writes=True
+        ),
         done,
     )

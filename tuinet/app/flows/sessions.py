@@ -30,7 +30,7 @@ def ask_save(app: App[Any], saved: SavedSession) -> None:
             return
         app.notify(f"session saved to {request.path}", title="Saved")
 
-    app.push_screen(PathDialog("Save session", "Session file:", DEFAULT_SESSION), done)
+    app.push_screen(PathDialog("Save session", "Session file:", DEFAULT_SESSION, writes=True), done)
 
 
 def ask_open(app: App[Any], current: NetConfig) -> None:
