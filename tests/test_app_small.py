@@ -295,3 +295,20 @@ async def test_saving_over_an_existing_file_asks_first(tmp_path: Path) -> None:
         await pilot.press("enter")  # the same name again: replace it
         await pilot.pause()
         assert json.loads(path.read_text())["config"]["hidden"] == [4]
+
+
+async def test_the_status_line_says_while_auto_play_runs_what_it_steps_and_how_fast() -> None:
+    app = make_app(NetConfig())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("full_stop", "p")
+        await pilot.pause()
+        status = screen(app).split("\n")[0]
+        assert "▶ cells every 0.5 s" in status, status
+        await pilot.press("plus")
+        await pilot.pause()
+        assert "▶ cells every 0.25 s" in screen(app).split("\n")[0]
+        await pilot.pause(1.0)  # it lasts (a notification would have gone by now)
+        assert "▶ cells every 0.25 s" in screen(app).split("\n")[0]
+        await pilot.press("p")
+        await pilot.pause()
+        assert "▶" not in screen(app).split("\n")[0]

@@ -55,6 +55,8 @@ class Session:
         """The open why-view (one of sessionfile.VIEWS), or None."""
         self.why_picks: dict[str, WhyPick] = {}
         """Each why-view's selection, kept while switching tabs."""
+        self.playing: tuple[Granularity, float] | None = None
+        """Auto-play: what it steps and the seconds between steps; None when paused."""
         self.notation: Notation = PLAIN
         """How matrices are named and oriented on screen (notation profiles plug in here, issue 11)."""
 

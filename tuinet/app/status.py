@@ -66,7 +66,10 @@ class StatusBar(Widget):
             return
         cursor = view.cursor
         op = view.op
-        parts = [("tuinet ", "bold"), ("iteration ", "dim"), (f"{cursor.iteration}", "bold")]
+        # While auto-play runs, its indicator takes the name's place, first on the line: it must not be cut.
+        play = view.playing
+        head = ("tuinet ", "bold") if play is None else (f"▶ {play[0]}s every {play[1]:g} s · ", "bold reverse")
+        parts = [head, ("iteration ", "dim"), (f"{cursor.iteration}", "bold")]
         if op is None:
             parts += [(" · start", "")]
         else:

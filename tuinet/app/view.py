@@ -68,6 +68,8 @@ class StepView:
     """The pane a small terminal shows: the pinned one, else the current operation's."""
     pane_follows: bool = True
     """Whether ``active_pane`` follows the operation (no pane pinned with 1–5)."""
+    playing: tuple[str, float] | None = None
+    """Auto-play: what it steps (iteration, operation, cell) and the seconds between steps; None when paused."""
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -158,6 +160,7 @@ def build_view(
         diverged_at=at if at is not None and cursor.iteration >= at else None,
         why=why,
         pinned=session.pinned,
+        playing=None if session.playing is None else (str(session.playing[0]), session.playing[1]),
     )
 
 
@@ -175,6 +178,7 @@ def compose_view(
     diverged_at: int | None = None,
     why: WhyFacts | None = None,
     pinned: str | None = None,
+    playing: tuple[str, float] | None = None,
 ) -> StepView:
     """The view at ``cursor`` of one iteration's ``trace``: pure, from immutable inputs."""
     op = trace.schedule[cursor.op] if cursor.op >= 0 else None
@@ -256,6 +260,7 @@ def compose_view(
         why=why,
         active_pane=pinned or _follow_pane(op, layout),
         pane_follows=pinned is None,
+        playing=playing,
     )
 
 

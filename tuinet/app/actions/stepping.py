@@ -58,8 +58,7 @@ class SteppingActions(Host):
             self.stop_play()
         else:
             self._restart_timer()
-            every = PLAY_DELAYS[self._speed]
-            self.notify(f"playing by {self.session.granularity}, every {every:g} s — p pauses", timeout=2)
+            self.notify("playing — p pauses, + − change the speed", timeout=2)
 
     @property
     def playing(self) -> bool:
@@ -72,14 +71,21 @@ class SteppingActions(Host):
         if self._play_timer is not None:
             self._play_timer.stop()
             self._play_timer = None
+        if self.session.playing is not None:
+            self.session.playing = None  # the status line's ▶ goes
+            self.publish_soon()
 
     def _restart_timer(self) -> None:
         if self._play_timer is not None:
             self._play_timer.stop()
         self._play_timer = self.set_interval(PLAY_DELAYS[self._speed], self._tick)
+        self.session.playing = (self.session.granularity, PLAY_DELAYS[self._speed])  # the status line's ▶
+        self.publish_soon()
 
     def _tick(self) -> None:
         before = self.session.cursor
+        if self.session.playing is not None and self.session.playing[0] is not self.session.granularity:
+            self.session.playing = (self.session.granularity, self.session.playing[1])  # a key changed the step
         self.session.step(self.session.granularity, True)
         self.publish_soon()
         if self.session.cursor == before:  # reached the end
