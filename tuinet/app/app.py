@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, ScrollableContainer
-from textual.events import Resize
+from textual.events import Event, Key, Resize
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Static
@@ -30,6 +30,7 @@ from tuinet.app.footer import FoldingFooter
 from tuinet.app.layout import PANES
 from tuinet.app.palette import save_screenshot, textual_commands
 from tuinet.app.panes import MatrixPane, StagePane
+from tuinet.app.screens import JumpScreen
 from tuinet.app.session import Cursor, Session
 from tuinet.app.sessionfile import SavedSession
 from tuinet.app.signals import exit_on_signals
@@ -98,6 +99,12 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
             yield MatrixPane("inputs", compact=True).data_bind(TuinetApp.view)
         yield Static(id="too-small")
         yield FoldingFooter()
+
+    async def on_event(self, event: Event) -> None:
+        # Keys typed right after g, before its dialog is ready, belong to the dialog (screens.py: early_key).
+        if isinstance(event, Key) and isinstance(self.screen, JumpScreen) and self.screen.early_key(event):
+            return
+        await super().on_event(event)
 
     def on_load(self) -> None:  # before the terminal is touched: SIGTERM/SIGHUP/SIGINT then quit like q (signals.py)
         exit_on_signals(self)

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -94,6 +95,25 @@ class JumpScreen(ModalScreen[int | None]):
         super().__init__()
         self.current = current
         self.maximum = maximum
+        self._early = ""
+        """Digits typed before the input was ready; then enter (submit) or escape (cancel)."""
+        self._submit_early = self._cancel_early = self._ready = False
+
+    def early_key(self, event: Key) -> bool:
+        """Take a key that arrived before the input was ready (the App asks): digits and enter typed right after
+        g, in one burst over SSH, are the number being typed — Textual would send them to a screen that is not
+        running yet, where they were lost (or to the main screen, where 2 and 5 pick panes)."""
+        if self._ready:
+            return False
+        if event.character and event.character.isdigit():
+            self._early += event.character
+        elif event.key == "enter":
+            self._submit_early = True
+        elif event.key != "escape":
+            return False
+        else:
+            self._cancel_early = True
+        return True
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -102,8 +122,25 @@ class JumpScreen(ModalScreen[int | None]):
             yield Input(placeholder=str(self.current), type="integer", id="jump-input", max_length=12)
             yield Label("", id="jump-error")
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._take_early)
+
+    def _take_early(self) -> None:
+        self._ready = True
+        box = self.query_one("#jump-input", Input)
+        box.value = self._early + box.value
+        box.cursor_position = len(box.value)
+        box.focus()
+        if self._cancel_early:
+            self.dismiss(None)
+        elif self._submit_early:
+            self._submit(box.value)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip().replace(",", "").replace("_", "")
+        self._submit(event.value)
+
+    def _submit(self, value: str) -> None:
+        text = value.strip().replace(",", "").replace("_", "")
         try:
             number = int(text)
         except ValueError:
