@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from textual.widgets import Input, Label
 from tests.screen import pane_text
 from tests.test_contrast import cells
 from tuinet.app import make_app
+from tuinet.app.follow import Classroom
 from tuinet.engine import NetConfig
 from tuinet.engine.gradcheck import gradient_check
 from tuinet.words.numbers import fmt
@@ -312,3 +314,17 @@ async def test_the_status_line_says_while_auto_play_runs_what_it_steps_and_how_f
         await pilot.press("p")
         await pilot.pause()
         assert "▶" not in screen(app).split("\n")[0]
+
+
+@pytest.mark.parametrize("size", [(70, 22), (80, 24)])
+async def test_a_served_students_footer_keeps_f(size: tuple[int, int]) -> None:
+    """A student following the teacher needs f (explore alone, and back) as much as ? and q."""
+    teacher_end, student_end = socket.socketpair()
+    try:
+        app = make_app(NetConfig(), classroom=Classroom("student", student_end.detach()))
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            line = footer(app)
+            assert "f Explore" in line and "? Help" in line and "q Quit" in line, line
+    finally:
+        teacher_end.close()
