@@ -208,7 +208,7 @@ async def test_the_cell_explanation_wraps_and_ends_with_its_result(
     app = make_app(config, digits=digits)
     index = next(op.index for op in app.session.schedule if op.result == "dW1")
     async with app.run_test(size=size) as pilot:
-        await pilot.press(*["right"] * index, "full_stop")  # the operation before dW1, then dW1's first cell
+        await pilot.press(*["right"] * (index + 1), "full_stop")  # dW1 whole, then its first cell
         for _ in range(3):
             await pilot.pause()
             view = app.view
