@@ -144,8 +144,8 @@ class EquationPane(Widget):
             self.refresh()
 
     def on_resize(self) -> None:
-        if self.view is not None:
-            self._key = None
+        # Only a new width re-wraps the text; a new height is this pane's own doing (_fit), already drawn.
+        if self.view is not None and self._key is not None and self._key[-1] != self.content_size.width:
             self.watch_view(self.view)
 
     def _lines(self, text: Text) -> int:
