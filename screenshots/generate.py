@@ -27,11 +27,11 @@ class Shot:
 
 SHOTS = (
     Shot("start"),
-    Shot("product-forming", ("space", *["right"] * 9, *["full_stop"] * 6)),
+    Shot("product-forming", ("space", *["right"] * 10, *["full_stop"] * 6)),
     Shot("cell-level", ("full_stop",) * 7),
     Shot("light-theme", ("space", "space", "right", "right", "right"), theme="light"),
-    Shot("compact-80x24", ("space", *["right"] * 8, "full_stop", "full_stop"), size=(80, 24)),
-    Shot("large-network", ("space", "right", "full_stop"), config=NetConfig(hidden=(64,), dataset="xor")),
+    Shot("compact-80x24", ("space", *["right"] * 9, "full_stop", "full_stop"), size=(80, 24)),
+    Shot("large-network", ("space", "right", "right", "full_stop"), config=NetConfig(hidden=(64,), dataset="xor")),
     Shot("outer-products", ("space", "o", "full_stop", "full_stop")),
     Shot("gradient-check", ("space", "c")),
     Shot("sign-conventions", ("space", "s")),

@@ -25,7 +25,7 @@ def test_start_screen(snap_compare: Any, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_iteration_halfway_product_forming(snap_compare: Any, size: tuple[int, int]) -> None:
     """Iteration 2, backward pass: dW2 = a1ᵀ·δ2 half filled, cell by cell."""
-    keys = ["space", *["right"] * 6, "full_stop", "full_stop"]
+    keys = ["space", *["right"] * 7, "full_stop", "full_stop"]  # → shows an operation whole, . then steps its cells
     assert snap_compare(make_app(NetConfig()), press=keys, terminal_size=size)
 
 
@@ -53,7 +53,7 @@ def test_help_screen(snap_compare: Any) -> None:
 def test_large_network_elides(snap_compare: Any) -> None:
     """64 hidden units: matrices elide with ⋯ and ⋮ instead of wrapping."""
     app = make_app(NetConfig(hidden=(64,), dataset="xor"))
-    assert snap_compare(app, press=["space", "right", "full_stop"] * 1, terminal_size=(120, 40))
+    assert snap_compare(app, press=["space", "right", "right", "full_stop"], terminal_size=(120, 40))
 
 
 @pytest.mark.parametrize("key", ["o", "c", "s", "m"], ids=["outer", "gradcheck", "signs", "map"])
