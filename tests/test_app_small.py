@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 from tests.screen import pane_text
 from tests.test_contrast import cells
 from tuinet.app import make_app
 from tuinet.app.follow import Classroom
+from tuinet.app.panes import StagePane
 from tuinet.engine import NetConfig
 from tuinet.engine.gradcheck import gradient_check
 from tuinet.words.numbers import fmt
@@ -123,12 +125,20 @@ def footer(app: App[object]) -> str:
     return screen(app).split("\n")[-1]
 
 
+async def settled_footer(pilot: Pilot[object], app: App[object]) -> str:
+    """The footer once drawn (it recomposes after the first resize: a frame or two)."""
+    for _ in range(20):
+        await pilot.pause(0.05)
+        if footer(app).strip():
+            break
+    return footer(app)
+
+
 @pytest.mark.parametrize("size", [(70, 22), (80, 24), (100, 30), (120, 40)])
 async def test_the_footer_always_keeps_help_and_quit(size: tuple[int, int]) -> None:
     app = make_app(NetConfig())
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        line = footer(app)
+        line = await settled_footer(pilot, app)
         assert "? Help" in line and "q Quit" in line, line
         assert "space" in line and "→" in line, line  # the stepping keys fold last
 
@@ -323,8 +333,26 @@ async def test_a_served_students_footer_keeps_f(size: tuple[int, int]) -> None:
     try:
         app = make_app(NetConfig(), classroom=Classroom("student", student_end.detach()))
         async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            line = footer(app)
+            line = await settled_footer(pilot, app)
             assert "f Explore" in line and "? Help" in line and "q Quit" in line, line
     finally:
         teacher_end.close()
+
+
+@pytest.mark.parametrize(
+    ("config", "size"),
+    [(NetConfig(hidden=(8, 8)), (80, 24)), (NetConfig(hidden=(64,), dataset="xor"), (80, 24)), (NetConfig(), (70, 22))],
+)
+async def test_the_result_of_every_operation_is_whole_on_the_stage(config: NetConfig, size: tuple[int, int]) -> None:
+    """Each operation's result, title to closing bracket, is inside the stage as shown (not cut at its bottom)."""
+    app = make_app(config)
+    async with app.run_test(size=size) as pilot:
+        for _ in app.session.schedule:
+            await pilot.press("right")
+            await pilot.pause()
+            stage = app.query_one(StagePane)
+            shown = stage.render().plain.split("\n")  # type: ignore[union-attr]
+            assert len(shown) <= stage.content_size.height, (len(shown), stage.content_size.height)
+            assert app.view is not None and app.view.op is not None
+            label = app.view.shown(app.view.op.result).label
+            assert f"{label} (" in "\n".join(shown), "\n".join(shown)

@@ -341,16 +341,31 @@ class StagePane(MatrixWidget):
             )
         # All columns, wrapping into a second band, while that is enough; a wider network (64 units) gets its
         # columns elided instead, so that σ( z1 ) → a1 stays one drawing on one band.
-        natural = self._parts(view, width - 4)  # room for an operator carried to the next band
+        # The stage is at most half the screen (app.tcss): fewer rows per matrix (⋮, keeping the row in play)
+        # rather than a result band cut off at its bottom.
+        budget = max(6, self.app.size.height // 2 - 1)
+        for rows in (self.max_rows, 6, 4, 3):
+            text = self._fit(view, width, rows)
+            if len(text.split()) <= budget:
+                break
+        return text
+
+    def _fit(self, view: StepView, width: int, rows: int) -> Text:
+        natural = self._parts(view, width - 4, rows)  # room for an operator carried to the next band
         layout = bands(natural, width, gap=1)
         if len(layout) > 2 or (len(layout) > 1 and any(b.elided for b in natural)):
-            matrices = [b for b in natural if not b.symbol]
-            room = width - sum(b.width for b in natural if b.symbol) - (len(natural) - 1)
-            natural = self._parts(view, max(16, room // len(matrices)))
+            # Elide just enough: first try two bands (half the matrices each), then one.
+            matrices = sum(1 for b in natural if not b.symbol)
+            symbols = sum(b.width for b in natural if b.symbol) + len(natural) - 1
+            for per_band in sorted({-(-matrices // 2), matrices}):
+                fitted = self._parts(view, max(16, (width - symbols * per_band // matrices) // per_band), rows)
+                if len(bands(fitted, width, gap=1)) <= -(-matrices // per_band):
+                    break
+            natural = fitted
         return flow(natural, width, gap=1)
 
-    def _parts(self, view: StepView, max_width: int) -> list[Block]:
-        """The current operation's matrices and operators, each matrix at most ``max_width`` columns."""
+    def _parts(self, view: StepView, max_width: int, max_rows: int) -> list[Block]:
+        """The current operation's matrices and operators, each at most ``max_width`` columns, ``max_rows`` rows."""
         op = view.op
         assert op is not None
         palette = self.palette()
@@ -361,7 +376,7 @@ class StagePane(MatrixWidget):
                 view.shown(name, standing=False),  # the operands as the operation read them
                 palette,
                 digits,
-                max_rows=self.max_rows,
+                max_rows=max_rows,
                 max_width=max_width,
                 transpose=transpose,
                 label=label,
