@@ -16,7 +16,7 @@ from tests.screen import pane_text
 from tests.test_contrast import cells
 from tuinet.app import make_app
 from tuinet.app.follow import Classroom
-from tuinet.app.panes import StagePane
+from tuinet.app.stage import StagePane
 from tuinet.engine import NetConfig
 from tuinet.engine.gradcheck import gradient_check
 from tuinet.words.numbers import fmt

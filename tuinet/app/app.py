@@ -29,11 +29,12 @@ from tuinet.app.follow import Classroom
 from tuinet.app.footer import FoldingFooter
 from tuinet.app.layout import PANES
 from tuinet.app.palette import save_screenshot, textual_commands
-from tuinet.app.panes import MatrixPane, StagePane
+from tuinet.app.panes import MatrixPane
 from tuinet.app.screens import JumpScreen
 from tuinet.app.session import Cursor, Session
 from tuinet.app.sessionfile import SavedSession
 from tuinet.app.signals import exit_on_signals
+from tuinet.app.stage import StagePane
 from tuinet.app.status import EquationPane, PaneBar, StatusBar
 from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
 from tuinet.app.view import StepView, build_view
