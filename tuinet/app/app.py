@@ -32,6 +32,7 @@ from tuinet.app.status import EquationPane, PaneBar, StatusBar
 from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
 from tuinet.app.view import PANES, StepView
 from tuinet.engine import NetConfig, Network, OpKind
+from tuinet.words.export import CommandLine
 
 __all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
 
@@ -50,6 +51,8 @@ class TuinetApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "tuinet"
+    command_line: CommandLine | None = None
+    """Spells the ``tuinet export`` command of an export (given by the CLI, which owns the parser)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "step('iteration', True)", "Iteration", key_display="space"),
         Binding("backspace", "step('iteration', False)", "Back", key_display="⌫"),
@@ -336,6 +339,7 @@ def make_app(
     saved: SavedSession | None = None,
     network: Network | None = None,
     classroom: Classroom | None = None,
+    command_line: CommandLine | None = None,
 ) -> TuinetApp:
     """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
 
@@ -344,4 +348,6 @@ def make_app(
     """
     if saved is not None:
         config, theme, digits = saved.config, saved.theme, saved.digits
-    return TuinetApp(Session(config, network), theme=theme, digits=digits, saved=saved, classroom=classroom)
+    app = TuinetApp(Session(config, network), theme=theme, digits=digits, saved=saved, classroom=classroom)
+    app.command_line = command_line
+    return app

@@ -44,11 +44,14 @@ def ask_export(app: TuinetApp) -> None:
         if request is None:
             return
         network, history = app.session.network, app.session.history
+        spell = app.command_line
+        form = "md" if request.form == "md" else "py"
+        command = spell(network.config, iteration, form) if spell is not None else None
         try:
             if request.form == "md":
-                text = export_markdown(network, history.trace(iteration))
+                text = export_markdown(network, history.trace(iteration), command=command)
             else:
-                text = export_python(network, history, iteration)
+                text = export_python(network, history, iteration, command)
             write_text(text, request.path)
         except TuinetError as error:
             app.notify(str(error), title="Export failed", severity="error")

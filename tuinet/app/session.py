@@ -43,12 +43,8 @@ class Session:
         self.history = History(self.network)
         self.schedule = self.network.schedule
         self.max_iteration = max_iteration
-        self._sizes = tuple(self._result_size(op.result) for op in self.schedule)
+        self._sizes = self.network.schema.cells  # cells per operation
         self.cursor = Cursor()
-
-    def _result_size(self, name: str) -> int:
-        rows, cols = self.network.shape_of(name)
-        return rows * cols
 
     @property
     def last_op(self) -> int:

@@ -11,6 +11,8 @@ from textual.widget import Widget
 
 from tuinet.app.panes import PANE_TITLES
 from tuinet.app.view import PANES, StepView
+from tuinet.words.formulas import formula, note, shapes
+from tuinet.words.names import label
 from tuinet.words.numbers import fmt
 
 __all__ = ["EquationPane", "PaneBar", "StatusBar", "sparkline"]
@@ -63,7 +65,7 @@ class StatusBar(Widget):
             parts += [(" · start", "")]
         else:
             parts += [(f" · {op.phase}", ""), (f" · op {op.index + 1}/{len(view.session.schedule)} ", "dim")]
-            parts += [(view.trace.label(op.result), "bold")]
+            parts += [(label(view.trace, op.result), "bold")]
             if view.cell_mode:
                 size = view.session.size(op.index)
                 parts += [(f" · cell {cursor.cells}/{size}", "dim")]
@@ -142,7 +144,12 @@ class EquationPane(Widget):
                 ("   lr = ", "dim"),
                 f"{view.session.config.lr:g}",
             )
-        text = Text.assemble((op.formula, "bold"), "    ", (op.shapes, ""), ("   " + op.note, "dim"))
+        text = Text.assemble(
+            (formula(op, view.trace), "bold"),
+            "    ",
+            (shapes(op, view.trace), ""),
+            ("   " + note(op, view.trace), "dim"),
+        )
         cell = view.cell
         if cell is not None:
             text.append("\n")

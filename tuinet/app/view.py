@@ -20,6 +20,7 @@ from tuinet.app.session import Cursor, Session
 from tuinet.engine import Operation, Trace
 from tuinet.engine.types import Matrix
 from tuinet.words.cells import Cell, Region, explain_cell
+from tuinet.words.names import label
 
 BoolMatrix = npt.NDArray[np.bool_]
 
@@ -77,12 +78,9 @@ def _layout(session: Session) -> tuple[dict[str, tuple[str, ...]], dict[str, int
     """
     cached = _LAYOUTS.get(session)
     if cached is None:
-        producer = {op.result: op.index for op in session.schedule}
-        for op in session.schedule:
-            # σ′(z) is made alongside δ: it appears with the operation that uses it.
-            for name in (op.gate, *(o.name for o in op.operands)):
-                if name is not None and name.startswith("dadz"):
-                    producer[name] = op.index
+        # From the schema: σ′(z) is made alongside δ, by the operation that uses it.
+        matrices = session.network.schema.matrices
+        producer = {name: m.producer for name, m in matrices.items() if m.producer is not None}
         cached = _LAYOUTS[session] = (_pane_names(session), producer)
     return cached
 
@@ -172,7 +170,7 @@ class StepView:
                 mixed[:new_filled] = self.trace[f"{name}_new"].ravel()[:new_filled]
                 values = mixed.reshape(values.shape)
         role, region = self._role(name)
-        shown = Shown(name, self.trace.label(name), values, filled, role, region)
+        shown = Shown(name, label(self.trace, name), values, filled, role, region)
         self._shown[key] = shown
         return shown
 

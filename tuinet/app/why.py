@@ -30,6 +30,7 @@ from tuinet.app.view import Role, Shown, StepView
 from tuinet.engine import Phase, gradient_check
 from tuinet.engine.grid import plot_axes, prediction_grid
 from tuinet.words.cells import Region
+from tuinet.words.names import label
 from tuinet.words.numbers import fmt
 from tuinet.words.why import outer_products, scalar_gradient, sign_conventions
 
@@ -101,7 +102,7 @@ class OuterView(WhyView):
         palette, digits, width = self.palette(), view.digits, max(20, self.content_size.width)
         a = view.trace[f"a{layer - 1}"]
         d = view.trace[f"delta{layer}"]
-        a_label, d_label = view.trace.label(f"a{layer - 1}"), view.trace.label(f"delta{layer}")
+        a_label, d_label = label(view.trace, f"a{layer - 1}"), label(view.trace, f"delta{layer}")
         blocks: list[Block] = [
             matrix_block(_shown("a", f"{a_label}[{n}]ᵀ", a[n : n + 1].T, Role.OPERAND), palette, digits),
             symbol_block(" ⊗ ", 3),

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from tuinet.engine.divergence import diverged
 from tuinet.engine.losses import LossKind
-from tuinet.engine.names import display_name
 from tuinet.engine.types import Matrix
+
+if TYPE_CHECKING:
+    from tuinet.engine.schema import Schema
 
 __all__ = ["OpKind", "Operand", "Operation", "Phase", "Trace"]
 
@@ -54,7 +56,8 @@ class Operand:
 
 @dataclass(frozen=True)
 class Operation:
-    """One step of the schedule. Its numbers live in the trace under ``result`` and the operand names."""
+    """One step of the schedule: explicit facts only (tuinet.words.formulas writes them). Its numbers live in
+    the trace under ``result`` and the operand names."""
 
     index: int
     """Position in the schedule, 0-based."""
@@ -62,20 +65,12 @@ class Operation:
     kind: OpKind
     result: str
     operands: tuple[Operand, ...]
-    formula: str
-    """The operation in symbols, e.g. ``dW2 = a1ᵀ · δ2``."""
-    shapes: str
-    """The shape arithmetic, e.g. ``(4×4)ᵀ·(4×1) → (4×1)``."""
-    note: str = ""
-    """Why, in a few words, e.g. ``the shape of W2``."""
     bias: str | None = None
     """For z = a·W + b: the bias name."""
     gate: str | None = None
     """For δ = (δ·Wᵀ) ⊙ f′(z): the elementwise factor's name."""
     scale: float = 1.0
     """The constant the numbers are multiplied by: lr for an update; for e's loss, C and δ_L, ``float(factor)``."""
-    symbol: str = ""
-    """For activations: the function's symbol (σ, tanh, relu, id)."""
     layer: int | None = None
     """The layer l of the matrix this operation writes (z_l, a_l, δ_l, dW_l, db_l, W_l′, b_l′); None for e and C."""
     activation: str = ""
@@ -103,25 +98,14 @@ class Trace:
     rows: tuple[int, ...]
     """Which dataset rows this iteration used (all of them in full-batch mode)."""
     matrices: Mapping[str, Matrix]
-    schedule: tuple[Operation, ...]
-    labels: Mapping[str, str]
-    """Display label for each matrix name (``delta2`` → ``δ2``, ``dadz1`` → ``σ′(z1)``)."""
-    layers: int
-    bias: bool
+    schema: Schema
+    """The network's names, shapes, producers and schedule (the same object for every trace of a network)."""
 
     @staticmethod
-    def build(
-        iteration: int,
-        rows: tuple[int, ...],
-        matrices: dict[str, Matrix],
-        schedule: tuple[Operation, ...],
-        labels: Mapping[str, str],
-        layers: int,
-        bias: bool,
-    ) -> Trace:
+    def build(iteration: int, rows: tuple[int, ...], matrices: dict[str, Matrix], schema: Schema) -> Trace:
         for array in matrices.values():
             array.setflags(write=False)
-        return Trace(iteration, rows, MappingProxyType(matrices), schedule, labels, layers, bias)
+        return Trace(iteration, rows, MappingProxyType(matrices), schema)
 
     def __getitem__(self, name: str) -> Matrix:
         return self.matrices[name]
@@ -129,8 +113,17 @@ class Trace:
     def __contains__(self, name: object) -> bool:
         return name in self.matrices
 
-    def label(self, name: str) -> str:
-        return self.labels.get(name) or display_name(name)
+    @property
+    def schedule(self) -> tuple[Operation, ...]:
+        return self.schema.schedule
+
+    @property
+    def layers(self) -> int:
+        return self.schema.layers
+
+    @property
+    def bias(self) -> bool:
+        return self.schema.bias
 
     @property
     def loss(self) -> float:
@@ -138,27 +131,5 @@ class Trace:
 
     @property
     def diverged(self) -> bool:
-        """True when this iteration's loss or updated weights are inf or NaN.
-
-        The same test as History.diverged_at: a saturated sigmoid can overflow z to ±inf while its output,
-        the loss and the new weights stay finite — that is not divergence, the network still learns.
-        """
-        finals = [m for name, m in self.matrices.items() if name == "loss" or name.endswith("_new")]
-        return not all(bool(np.isfinite(m).all()) for m in finals)
-
-    def json_keys(self) -> list[str]:
-        """The matrices of ``tuinet train --trace``, in order: a0, z1, a1, …, W…, b…, e, delta…, dW…, db…, loss."""
-        L = self.layers
-        keys = ["a0"]
-        for layer in range(1, L + 1):
-            keys += [f"z{layer}", f"a{layer}"]
-        keys += [f"W{layer}" for layer in range(1, L + 1)]
-        if self.bias:
-            keys += [f"b{layer}" for layer in range(1, L + 1)]
-        keys.append("e")
-        keys += [f"delta{layer}" for layer in range(1, L + 1)]
-        keys += [f"dW{layer}" for layer in range(1, L + 1)]
-        if self.bias:
-            keys += [f"db{layer}" for layer in range(1, L + 1)]
-        keys.append("loss")
-        return keys
+        """True when this iteration's loss or updated weights are inf or NaN (see tuinet.engine.divergence)."""
+        return diverged(self.loss, [self.matrices[name] for name in self.schema.updated])
