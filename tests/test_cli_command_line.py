@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.cli_run import run, strict_json
 from tuinet.cli.command import build_parser, export_command
 from tuinet.cli.options import config_from_args
 from tuinet.engine import NetConfig
@@ -59,3 +61,42 @@ def test_a_config_no_option_can_say_has_no_command_line() -> None:
     config = NetConfig(weights=(((0.5,),) * 3, ((0.5,),) * 4))
     assert export_command(config, 1, "py") is None
     assert "no command-line form" in command_text(None)
+
+
+# -- the scenario options on the command line ---------------------------------------------------------------
+
+
+def test_loss_sse_freeze_and_activations_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "train", "--steps", "1", "--json")
+    half = strict_json(out)["loss"][0]
+    code, out, err = run(capsys, "train", "--steps", "3", "--json", "--loss", "sse", "--bias", "--freeze", "b")
+    report = strict_json(out)
+    assert (code, err) == (0, "") and report["loss"][0] == 2 * half
+    assert report["weights"]["b1"] == [[0.0] * 4] and report["config"]["frozen"] == ["b"]
+    code, out, err = run(capsys, "train", "--steps", "1", "--json", "--activations", "tanh,linear")
+    assert code == 0 and strict_json(out)["config"]["activations"] == ["tanh", "linear"]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--freeze", "b"], "--freeze b: this network has no biases (add --bias)"),
+        (["--freeze", "W9"], "--freeze takes W1…W2, b1…b2, W or b, got 'W9'"),
+        (["--freeze", "W1,"], "argument --freeze: must be comma-separated names"),
+        (["--activations", "tanh"], "--activations needs one activation per layer (2"),
+        (["--activations", "tanh,softmax"], "--activations must each be one of sigmoid, tanh, relu, linear"),
+        (["--loss", "half"], "argument --loss: invalid choice: 'half'"),
+    ],
+)
+def test_bad_scenario_options_are_one_line_errors(
+    capsys: pytest.CaptureFixture[str], args: list[str], needle: str
+) -> None:
+    code, out, err = run(capsys, "train", "--steps", "1", *args)
+    assert (code, out) == (2, "") and err.startswith("tuinet: error: ") and err.count("\n") == 1, err
+    assert needle in err, err
+
+
+def test_help_documents_the_loss_kinds(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "train", "--help")
+    text = " ".join(out.split())
+    assert code == 0 and "sse: C = Σ (a−y)² with no ½ (Hagan's F)" in text and "--freeze PARAMS" in text

@@ -81,10 +81,8 @@ class WhyView(MatrixWidget):
             return max(1, min(self.chosen_layer, L))
         op = view.op
         # Mid-iteration, the layer being computed; at its start or end (the updates), the output layer.
-        if op is not None and op.phase is not Phase.UPDATE:
-            digits = "".join(ch for ch in op.result if ch.isdigit())
-            if digits:
-                return max(1, min(int(digits), L))
+        if op is not None and op.phase is not Phase.UPDATE and op.layer is not None:  # None for e and C
+            return max(1, min(op.layer, L))
         return L
 
 
