@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tuinet.engine.config import NetConfig
 from tuinet.engine.losses import LossKind
-from tuinet.engine.trace import Operand, Operation, OpKind, Phase
+from tuinet.engine.operations import Operand, Operation, OpKind, Phase
 
 __all__ = ["build_schedule"]
 

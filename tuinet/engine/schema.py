@@ -18,8 +18,8 @@ from functools import cached_property
 from types import MappingProxyType
 
 from tuinet.engine.config import NetConfig
+from tuinet.engine.operations import Operation
 from tuinet.engine.schedule import build_schedule
-from tuinet.engine.trace import Operation
 
 __all__ = ["MatrixInfo", "Role", "Schema", "matrix_name"]
 
