@@ -87,6 +87,8 @@ def test_default_schema() -> None:
     assert schema.names(Role.DELTA) == ("delta1", "delta2") and schema.names(Role.W, Role.B) == ("W1", "W2")
     assert schema.producer("dadz1") == 8 and schema.producer("W1") is None  # f′(z1) comes with δ1
     assert schema.name(Role.W_NEW, 2) == "W2_new"
+    assert schema.at(1, Role.W, Role.B) == ("W1",) and schema.at(2, Role.DADZ, Role.DELTA) == ("dadz2", "delta2")
+    assert build(NetConfig(bias=True)).schema.at(1, Role.W, Role.B) == ("W1", "b1")
     with pytest.raises(KeyError):
         schema.name(Role.B, 1)  # no biases
     # a, z, f′(z), δ: 4×(4+1) each, plus a0 4×3, y and e 4×1; W, dW, W′: 3×(12+4); C.

@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from tuinet.app.sessionfile import PANES
 from tuinet.engine import Network
+from tuinet.engine.schema import Role
 
 __all__ = ["PANES", "Layout", "layout_of"]
 
@@ -26,19 +27,13 @@ class Layout:
 
 
 def _pane_names(network: Network) -> dict[str, tuple[str, ...]]:
-    L, bias = network.L, network.config.bias
-    layers = range(1, L + 1)
-    weights = tuple(n for layer in layers for n in (f"W{layer}", *((f"b{layer}",) if bias else ())))
-    updates = tuple(f"dW{layer}" for layer in layers)
-    updates += tuple(f"db{layer}" for layer in layers) if bias else ()
-    updates += tuple(f"W{layer}_new" for layer in layers)
-    updates += tuple(f"b{layer}_new" for layer in layers) if bias else ()
+    schema, layers = network.schema, range(1, network.L + 1)
     return {
         "inputs": ("a0", "y"),
-        "weights": weights,
-        "activations": tuple(n for layer in layers for n in (f"z{layer}", f"a{layer}")),
-        "deltas": ("e", *(n for layer in reversed(layers) for n in (f"dadz{layer}", f"delta{layer}"))),
-        "updates": updates,
+        "weights": tuple(n for layer in layers for n in schema.at(layer, Role.W, Role.B)),
+        "activations": tuple(n for layer in layers for n in schema.at(layer, Role.Z, Role.A)),
+        "deltas": ("e", *(n for layer in reversed(layers) for n in schema.at(layer, Role.DADZ, Role.DELTA))),
+        "updates": schema.names(Role.DW, Role.DB, Role.W_NEW, Role.B_NEW),
     }
 
 

@@ -185,6 +185,10 @@ class Schema:
             for info in sorted((m for m in self.matrices.values() if m.role is role), key=lambda m: m.layer or 0)
         )
 
+    def at(self, layer: int, *roles: Role) -> tuple[str, ...]:
+        """The matrices of ``roles`` at ``layer`` that this network has, in the order given: at(1, W, B) = (W1, b1)."""
+        return tuple(name for role in roles if (name := matrix_name(role, layer)) in self.matrices)
+
     def role_of(self, name: str) -> Role:
         return self.matrices[name].role
 
