@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -24,6 +26,12 @@ def configs(draw: st.DrawFn) -> NetConfig:
     )
     bias = draw(st.booleans())
     layers = len(hidden) + 1
+    sizes = (inputs, *hidden, targets)
+    explicit = draw(st.booleans())
+
+    def matrix(rows: int, cols: int) -> tuple[tuple[float, ...], ...]:
+        return tuple(tuple(draw(st.lists(values, min_size=cols, max_size=cols))) for _ in range(rows))
+
     params = [f"W{n}" for n in range(1, layers + 1)] + ([f"b{n}" for n in range(1, layers + 1)] if bias else [])
     return NetConfig(
         dataset="drawn",
@@ -36,6 +44,8 @@ def configs(draw: st.DrawFn) -> NetConfig:
         loss=draw(st.sampled_from(LOSSES)),
         frozen=tuple(draw(st.lists(st.sampled_from(params), max_size=2, unique=True))),
         seed=draw(st.integers(0, 2**32 - 1)),
+        weights=tuple(matrix(sizes[n - 1], sizes[n]) for n in range(1, layers + 1)) if explicit else (),
+        biases=tuple(matrix(1, sizes[n]) for n in range(1, layers + 1)) if explicit and bias else (),
     )
 
 
@@ -79,6 +89,19 @@ def test_schema_agrees_with_the_trace(config: NetConfig, iteration: int) -> None
     )
     for name in schema.matrices:
         assert label(trace, name)  # every matrix has a label
+
+
+@settings(max_examples=60, deadline=None)
+@given(config=configs())
+def test_to_dict_and_from_dict_round_trip_through_json(config: NetConfig) -> None:
+    """What a session file or a follow message carries is the config itself, explicit weights and data included."""
+    document = json.loads(json.dumps(config.to_dict(), allow_nan=False))
+    assert NetConfig.from_dict(document) == config
+    net = build(NetConfig.from_dict(document))
+    params = net.init_params()
+    if config.weights:
+        assert [W.tolist() for W in params.W] == [[list(row) for row in W] for W in config.weights]
+    assert np.array_equal(net.data.X, np.array(config.data)[:, : -config.targets])
 
 
 def test_default_schema() -> None:

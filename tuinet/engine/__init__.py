@@ -5,7 +5,9 @@ from tuinet.engine.config import NetConfig
 from tuinet.engine.datasets import BUILTIN_DATASETS, Dataset, inline_dataset, load_dataset
 from tuinet.engine.gradcheck import GradCheck, GradEntry, gradient_check
 from tuinet.engine.history import History
+from tuinet.engine.losses import LOSSES, LossKind
 from tuinet.engine.network import Network, Params, StepResult
+from tuinet.engine.schema import MatrixInfo, Role, Schema
 from tuinet.engine.trace import Operand, Operation, OpKind, Phase, Trace
 from tuinet.errors import ConfigError, DatasetError, TuinetError
 
@@ -13,6 +15,7 @@ __all__ = [
     "ACTIVATIONS",
     "BUILTIN_DATASETS",
     "HIDDEN_ACTIVATIONS",
+    "LOSSES",
     "OUTPUT_ACTIVATIONS",
     "ConfigError",
     "Dataset",
@@ -20,6 +23,8 @@ __all__ = [
     "GradCheck",
     "GradEntry",
     "History",
+    "LossKind",
+    "MatrixInfo",
     "NetConfig",
     "Network",
     "OpKind",
@@ -27,6 +32,8 @@ __all__ = [
     "Operation",
     "Params",
     "Phase",
+    "Role",
+    "Schema",
     "StepResult",
     "Trace",
     "TuinetError",

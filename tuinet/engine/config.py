@@ -36,6 +36,8 @@ DEFAULT_MAX_UNITS = 1024
 DEFAULT_MAX_NUMBERS = 20_000_000
 """About 160 MB of float64 per traced iteration: far beyond a teaching network, far below a machine."""
 
+_DEFAULT_ACTIVATION = "sigmoid"
+
 NEW_KEYS = ("activations", "biases", "data", "frozen", "weights")
 """Fields added after session format 1: ``to_dict`` writes them only when they are set."""
 
@@ -50,9 +52,9 @@ class NetConfig:
     """How many trailing columns (CSV or ``data``) are targets."""
     hidden: tuple[int, ...] = (4,)
     """Units in each hidden layer; () is a single-layer network."""
-    activation: str = "sigmoid"
+    activation: str = _DEFAULT_ACTIVATION
     """Hidden-layer activation: sigmoid, tanh or relu."""
-    output_activation: str = "sigmoid"
+    output_activation: str = _DEFAULT_ACTIVATION
     """Output activation: sigmoid or linear."""
     init: str = "uniform"
     """uniform: U[0,1) like np.random.random; signed: 2u−1; xavier: U(±√(6/(in+out)))."""
@@ -127,6 +129,9 @@ class NetConfig:
                     f"--activations needs one activation per layer ({L}: the hidden layers, then the output), "
                     f"got {len(self.activations)}"
                 )
+            if (self.activation, self.output_activation) != (_DEFAULT_ACTIVATION, _DEFAULT_ACTIVATION):
+                # Both would say what a layer computes; one of them would be silently ignored.
+                raise ConfigError("give --activations or --activation/--output-activation, not both")
             for name in self.activations:
                 if name not in ACTIVATIONS:
                     raise ConfigError(f"--activations must each be one of {', '.join(ACTIVATIONS)}, got {name!r}")
