@@ -108,6 +108,7 @@ def test_per_layer_activations() -> None:
     [
         ({"activations": ("tanh",)}, "--activations needs one activation per layer (2"),
         ({"activations": ("tanh", "softmax")}, "--activations must each be one of"),
+        ({"activations": ("tanh", "relu"), "activation": "tanh"}, "give --activations or --activation/"),
         ({"frozen": ("W3",)}, "--freeze takes W1…W2, b1…b2, W or b, got 'W3'"),
         ({"frozen": ("b1",)}, "this network has no biases"),
         ({"biases": (((0.0,),),)}, "explicit biases need a network with biases"),

@@ -13,8 +13,6 @@ KNOWN = {
     # The classroom link: follow.py names TuinetApp for its types. The serve branch turns it into messages and a
     # Protocol of the host (issue 14).
     frozenset({"tuinet.app.app", "tuinet.app.follow"}),
-    # NetConfig.from_dict imports config_dict inside the function, which imports config (arch, issue 10).
-    frozenset({"tuinet.engine.config", "tuinet.engine.config_dict"}),
 }
 """Cycles being removed on other branches; once they are, this set can go and the test below passes by itself."""
 

@@ -128,10 +128,8 @@ class Session:
             return max(1, min(chosen, L))
         op = self.schedule[self.cursor.op] if self.cursor.op >= 0 else None
         # Mid-iteration, the layer being computed; at its start or end (the updates), the output layer.
-        if op is not None and op.phase is not Phase.UPDATE:
-            digits = "".join(ch for ch in op.result if ch.isdigit())
-            if digits:
-                return max(1, min(int(digits), L))
+        if op is not None and op.phase is not Phase.UPDATE and op.layer is not None:  # None for e and C
+            return max(1, min(op.layer, L))
         return L
 
     def adopt_display(self, other: Session) -> None:
