@@ -29,7 +29,7 @@ def random_network(seed: int, **overrides: object) -> Network:
         "lr": rnd.choice([1.0, 0.5, 0.1, 2.0]),
         "bias": rnd.random() < 0.5,
         "batch": rnd.choice(["full", "1"]),
-        "loss": rnd.choice(["sum", "mean"]),
+        "loss": rnd.choice(["sum", "mean", "sse"]),
     }
     options.update(overrides)
     return Network(NetConfig(**options), Dataset(str(options["dataset"]), X, y))  # type: ignore[arg-type]

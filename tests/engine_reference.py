@@ -67,9 +67,16 @@ def forward(spec: Spec, X: Array) -> tuple[list[Array], list[Array]]:
     return z, a
 
 
+def _cost(kind: str, e: Array) -> float:
+    """C written out per loss kind: ½Σe² (sum), Σe² (sse, no ½), ½·mean(e²) (mean)."""
+    if kind == "sse":
+        return float(np.sum(e**2))
+    return float(0.5 * (np.sum(e**2) if kind == "sum" else np.mean(e**2)))
+
+
 def loss(spec: Spec, X: Array, y: Array) -> float:
     e = forward(spec, X)[1][-1] - y
-    return float(0.5 * (np.sum(e**2) if spec.loss == "sum" else np.mean(e**2)))
+    return float(_cost(spec.loss, e))
 
 
 def iteration(spec: Spec, X: Array, y: Array) -> dict[str, Any]:
@@ -84,8 +91,9 @@ def iteration(spec: Spec, X: Array, y: Array) -> dict[str, Any]:
             out[f"b{layer}"] = spec.b[layer - 1]
     e = a[L] - y
     out["e"] = e
-    out["loss"] = np.array([[0.5 * (np.sum(e**2) if spec.loss == "sum" else np.mean(e**2))]])
-    dC_da = e if spec.loss == "sum" else e / e.size
+    out["loss"] = np.array([[_cost(spec.loss, e)]])
+    # dC/da from each cost's own derivative: ½Σe² → e, Σe² → 2e, ½·mean(e²) → e / e.size.
+    dC_da = {"sum": e, "sse": 2 * e, "mean": e / e.size}[spec.loss]
     dadz = FUNCTIONS[names[L - 1]][1](z[L])
     delta = dC_da * dadz
     for layer in range(L, 0, -1):

@@ -68,12 +68,11 @@ def cell_count(trace: Trace, op: Operation) -> int:
 
 def cell_position(trace: Trace, op: Operation, index: int) -> tuple[int, int]:
     """Row-major position of cell ``index`` in the result of ``op``."""
-    cols = int(trace[op.result].shape[1])
-    return divmod(index, cols)
+    return divmod(index, trace.schema.shape(op.result)[1])
 
 
 def cell_index(trace: Trace, op: Operation, row: int, col: int) -> int:
-    return row * int(trace[op.result].shape[1]) + col
+    return row * trace.schema.shape(op.result)[1] + col
 
 
 def _ref(trace: Trace, name: str, transpose: bool, axis: Literal["row", "col"], k: int) -> tuple[str, Region]:
