@@ -26,8 +26,8 @@ def configs(draw: st.DrawFn) -> NetConfig:
     return NetConfig(
         dataset=draw(st.sampled_from(["xor3", "xor", "and", "or", "my data.csv", "-odd'name.csv"])),
         hidden=hidden,
-        activation=draw(st.sampled_from(["sigmoid", "tanh", "relu"])),
-        output_activation=draw(st.sampled_from(["sigmoid", "linear"])),
+        activation="sigmoid" if per_layer else draw(st.sampled_from(["sigmoid", "tanh", "relu"])),
+        output_activation="sigmoid" if per_layer else draw(st.sampled_from(["sigmoid", "linear"])),
         activations=tuple(draw(st.lists(st.sampled_from(list(ACTIVATIONS)), min_size=layers, max_size=layers)))
         if per_layer
         else (),

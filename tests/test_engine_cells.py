@@ -106,6 +106,11 @@ def _check_kind(trace: Trace, kind: OpKind, cell: Cell, where: str) -> None:
         assert row == 0 and cell.highlights[d.name] == Region("col", j=col)
         np.testing.assert_array_equal(cell.inputs, trace[d.name][:, col])
         assert np.isclose(cell.value, sum(cell.inputs), rtol=1e-13, atol=1e-300), where
+    elif op.frozen:  # W′ = W: a frozen parameter's update reads W alone
+        assert kind is OpKind.UPDATE
+        (W,) = op.operands
+        assert cell.inputs == (trace[W.name][row, col],) and cell.value == cell.inputs[0], where
+        assert cell.highlights[W.name] == Region("cell", row, col)
     else:
         assert kind is OpKind.UPDATE
         W, dW = op.operands

@@ -137,7 +137,7 @@ def _evaluate(op: Operation, trace: Trace) -> Array:
     if op.kind is OpKind.REDUCE:
         return np.asarray(args[0].sum(axis=0, keepdims=True), dtype=np.float64)
     assert op.kind is OpKind.UPDATE
-    return np.asarray(args[0] - op.scale * args[1])
+    return np.asarray(args[0] if op.frozen else args[0] - op.scale * args[1])
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -143,7 +143,7 @@ class Session:
     def saved(self, theme: str) -> SavedSession:
         """Everything that restores the screen: config, cursor, theme, digits, pane, open why-view."""
         config = self.config
-        if os.path.exists(config.dataset):
+        if not config.data and os.path.exists(config.dataset):  # inline data: the dataset is only its name
             # A CSV is recorded by absolute path, so the session loads from any directory.
             config = replace(config, dataset=os.path.abspath(config.dataset))
         c = self.cursor

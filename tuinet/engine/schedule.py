@@ -82,13 +82,15 @@ def build_schedule(config: NetConfig, errors: int) -> tuple[Operation, ...]:
             )
     for layer in range(L, 0, -1):
         for param in (f"W{layer}", f"b{layer}") if bias else (f"W{layer}",):
+            frozen = config.is_frozen(param)
             add(
                 phase=Phase.UPDATE,
                 kind=OpKind.UPDATE,
                 result=f"{param}_new",
-                operands=(Operand(param), Operand(f"d{param}")),
+                # W′ = W − lr·dW reads W and dW; a frozen W′ = W reads W alone.
+                operands=(Operand(param),) if frozen else (Operand(param), Operand(f"d{param}")),
                 scale=lr,
                 layer=layer,
-                frozen=config.is_frozen(param),
+                frozen=frozen,
             )
     return tuple(ops)

@@ -68,12 +68,11 @@ def cell_count(trace: Trace, op: Operation) -> int:
 
 def cell_position(trace: Trace, op: Operation, index: int) -> tuple[int, int]:
     """Row-major position of cell ``index`` in the result of ``op``."""
-    cols = int(trace[op.result].shape[1])
-    return divmod(index, cols)
+    return divmod(index, trace.schema.shape(op.result)[1])
 
 
 def cell_index(trace: Trace, op: Operation, row: int, col: int) -> int:
-    return row * int(trace[op.result].shape[1]) + col
+    return row * trace.schema.shape(op.result)[1] + col
 
 
 def _ref(trace: Trace, name: str, transpose: bool, axis: Literal["row", "col"], k: int) -> tuple[str, Region]:
@@ -160,16 +159,18 @@ def explain_cell(trace: Trace, op: Operation, row: int, col: int, digits: int = 
         if len(inputs) > max_terms:
             parts += f" + … ({len(inputs) - max_terms} more)"
         text = f"{name} = Σ_n {label(trace, d.name)}[n,{col}] = {parts} = {v}"
+    elif op.frozen:  # W′ = W: the update reads W alone
+        (W,) = op.operands
+        inputs = (float(trace[W.name][row, col]),)
+        highlights[W.name] = Region("cell", row, col)
+        text = f"{name} = {W.name}[{row},{col}] = {v}  ({W.name} is frozen: d{W.name} is not applied)"
     else:  # UPDATE
         W, dW = op.operands
         inputs = (float(trace[W.name][row, col]), float(trace[dW.name][row, col]))
         highlights[W.name] = Region("cell", row, col)
         highlights[dW.name] = Region("cell", row, col)
-        if op.frozen:
-            text = f"{name} = {W.name}[{row},{col}] = {v}  ({W.name} is frozen: {dW.name} is not applied)"
-        else:
-            text = (
-                f"{name} = {W.name}[{row},{col}] − lr·{dW.name}[{row},{col}]"
-                f" = {fmt(inputs[0], digits)} − {op.scale:g}×{factor(inputs[1], digits)} = {v}"
-            )
+        text = (
+            f"{name} = {W.name}[{row},{col}] − lr·{dW.name}[{row},{col}]"
+            f" = {fmt(inputs[0], digits)} − {op.scale:g}×{factor(inputs[1], digits)} = {v}"
+        )
     return Cell(op, row, col, value, terms, inputs, bias, gate, highlights, text)

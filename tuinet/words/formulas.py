@@ -84,9 +84,11 @@ def formula_in(op: Operation, schema: Schema) -> str:
         return f"C = {LOSS_TEXT[loss_of(op)]}"
     if op.kind is OpKind.REDUCE:
         return f"{R} = Σ_rows {lb(op.operands[0].name)}"
+    if op.frozen:
+        return f"{R} = {lb(op.operands[0].name)}"
     first, second = (lb(o.name) for o in op.operands)
     if op.kind is OpKind.UPDATE:
-        return f"{R} = {first}" if op.frozen else f"{R} = {first} − lr·{second}"
+        return f"{R} = {first} − lr·{second}"
     if schema.role_of(op.result) is Role.E:
         return f"{R} = {first} − {second}"
     return f"{R} = {scaled_error(op, first)} ⊙ {second}"  # δ_L = (factor·e) ⊙ f′(z_L)
@@ -108,11 +110,11 @@ def shapes_in(op: Operation, schema: Schema) -> str:
         text += f" + {st(op.bias)}" if op.bias else ""
         text += f" ⊙ {st(op.gate)}" if op.gate else ""
         return f"{text} → {result}"
-    if op.kind in (OpKind.ACTIVATION, OpKind.LOSS, OpKind.REDUCE):
+    if op.kind in (OpKind.ACTIVATION, OpKind.LOSS, OpKind.REDUCE) or op.frozen:
         return f"{st(op.operands[0].name)} → {result}"
     first, second = (st(o.name) for o in op.operands)
     if op.kind is OpKind.UPDATE:
-        return f"{first} → {result}" if op.frozen else f"{first} − {op.scale:g}·{second} → {result}"
+        return f"{first} − {op.scale:g}·{second} → {result}"
     sign = "−" if schema.role_of(op.result) is Role.E else "⊙"
     return f"{first} {sign} {second} → {result}"
 
@@ -142,9 +144,9 @@ def note_in(op: Operation, schema: Schema) -> str:
         return f"the shape of W{layer}; Σ over samples n of {a}[n]ᵀ ⊗ {d}[n]"
     if role is Role.DB:
         return f"the shape of b{layer}"
-    param, grad = (o.name for o in op.operands)
+    param = op.operands[0].name
     if op.frozen:
-        return f"{param} is frozen: not updated ({grad} is not applied)"
+        return f"{param} is frozen: not updated (d{param} is not applied)"
     if role is Role.W_NEW:
         return f"lr = {op.scale:g}; the same as {param} += lr·a{(layer or 1) - 1}ᵀ·(−δ{layer})"
     return f"lr = {op.scale:g}"

@@ -194,7 +194,11 @@ class SignConventions:
 
 
 def _op(trace: Trace, result: str) -> Operation:
-    return next(op for op in trace.schedule if op.result == result)
+    """The operation that produces ``result`` (the schema knows which)."""
+    producer = trace.schema.producer(result)
+    if producer is None:
+        raise WhyError(f"{result} is not made by an operation of this iteration")
+    return trace.schedule[producer]
 
 
 def _formulas(trace: Trace, tutorial: bool) -> tuple[str, ...]:
