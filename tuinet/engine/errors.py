@@ -1,17 +1,7 @@
-"""Errors the engine raises for bad user input. Each message is one line, fit to show as-is."""
+"""The engine's errors live in :mod:`tuinet.errors` (a module importing no numpy); re-exported here."""
 
 from __future__ import annotations
 
+from tuinet.errors import ConfigError, DatasetError, TuinetError
+
 __all__ = ["ConfigError", "DatasetError", "TuinetError"]
-
-
-class TuinetError(ValueError):
-    """Base class: a problem with what the user asked for, never a bug."""
-
-
-class ConfigError(TuinetError):
-    """A network option is out of range or inconsistent."""
-
-
-class DatasetError(TuinetError):
-    """A dataset name is unknown or a CSV file cannot be used."""
