@@ -30,9 +30,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import tuinet
+from tuinet.serve.forks import ForkServer
 from tuinet.serve.launch import Limits
 
-__all__ = ["AppProcess", "app_env", "clean_term"]
+__all__ = ["AppProcess", "app_env", "clean_term", "set_winsize"]
 
 log = logging.getLogger("tuinet.serve")
 
@@ -76,10 +77,28 @@ def set_winsize(fd: int, columns: int, rows: int) -> None:
 
 
 class AppProcess:
-    """A tuinet process on a pty; ``wait()`` returns its exit status."""
+    """A tuinet process on a pty; ``wait()`` returns its exit status.
 
-    def __init__(
-        self,
+    Made by ``launch`` (a fresh interpreter through tuinet.serve.launch) or ``fork`` (from the fork
+    server: warm and copy-on-write); either way the server holds the pty's master end.
+    """
+
+    def __init__(self, master: int, pid: int, exit_status: asyncio.Future[int], on_output: Callable[[bytes], None]):
+        self._loop = asyncio.get_running_loop()
+        self._on_output = on_output
+        self._pending = bytearray()
+        self._reading = False
+        self.master = master
+        self.pid = pid
+        self._exit_status = exit_status
+        self._exited = asyncio.Event()
+        self.returncode: int | None = None
+        self._watch = self._loop.create_task(self._reap())  # held: asyncio keeps only weak refs to tasks
+        self.resume()
+
+    @classmethod
+    def launch(
+        cls,
         app_args: Sequence[str],
         *,
         term: str,
@@ -88,17 +107,14 @@ class AppProcess:
         on_output: Callable[[bytes], None],
         cwd: str,
         pass_fds: Sequence[int] = (),
-    ) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._on_output = on_output
-        self._pending = bytearray()
-        self._reading = False
-        self.master, slave = pty.openpty()
+    ) -> AppProcess:
+        """A new interpreter (slow to start: it imports everything), for when there is no fork server."""
+        master, slave = pty.openpty()
         try:
             set_winsize(slave, *size)
-            os.set_blocking(self.master, False)
+            os.set_blocking(master, False)
             argv = [sys.executable, "-m", "tuinet.serve.launch", *limits.argv(), "--", *app_args]
-            self.process = subprocess.Popen(
+            process = subprocess.Popen(
                 argv,
                 stdin=slave,
                 stdout=slave,
@@ -110,15 +126,40 @@ class AppProcess:
                 pass_fds=tuple(pass_fds),
             )
         except BaseException:
-            os.close(self.master)
+            os.close(master)
             raise
         finally:
             os.close(slave)
-        self.pid = self.process.pid
-        self._exited = asyncio.Event()
-        self.returncode: int | None = None
-        self._watch = self._loop.create_task(self._reap())  # held: asyncio keeps only weak refs to tasks
-        self.resume()
+        loop = asyncio.get_running_loop()
+        return cls(master, process.pid, loop.create_task(_wait_popen(process)), on_output)
+
+    @classmethod
+    async def fork(
+        cls,
+        forks: ForkServer,
+        app_args: Sequence[str],
+        *,
+        term: str,
+        size: tuple[int, int],
+        limits: Limits,
+        nice: int,
+        on_output: Callable[[bytes], None],
+        follow: int | None = None,
+    ) -> AppProcess:
+        """An app forked from the fork server: its first frame in well under a second, its memory shared."""
+        master, slave = pty.openpty()
+        try:
+            set_winsize(slave, *size)
+            os.set_blocking(master, False)
+            pid, status = await forks.spawn(
+                app_args, slave=slave, env=app_env(term), limits=limits, nice=nice, follow=follow
+            )
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        return cls(master, pid, status, on_output)
 
     # -- output ---------------------------------------------------------------------------
 
@@ -186,16 +227,10 @@ class AppProcess:
     # -- the end ----------------------------------------------------------------------------
 
     async def _reap(self) -> None:
-        # A pidfd becomes readable when the process exits: no thread per session, no polling.
-        pidfd = os.pidfd_open(self.pid)
-        exited = asyncio.Event()
-        self._loop.add_reader(pidfd, exited.set)
         try:
-            await exited.wait()
-        finally:
-            self._loop.remove_reader(pidfd)
-            os.close(pidfd)
-        returncode = self.process.wait()
+            returncode = await self._exit_status
+        except OSError:  # the fork server has gone: so has the app (it is sent SIGHUP)
+            returncode = 1
         # Whatever the app wrote last is still in the pty: hand it over before reporting the end.
         while self.master >= 0:
             try:
@@ -242,3 +277,18 @@ class AppProcess:
                 self._pending.clear()
             os.close(self.master)
             self.master = -1
+
+
+async def _wait_popen(process: subprocess.Popen[bytes]) -> int:
+    """The exit status of a child of the server; a pidfd says when, so no thread per session and no polling."""
+    loop = asyncio.get_running_loop()
+    pidfd = os.pidfd_open(process.pid)
+    exited = asyncio.Event()
+    loop.add_reader(pidfd, exited.set)
+    try:
+        await exited.wait()
+    finally:
+        loop.remove_reader(pidfd)
+        os.close(pidfd)
+    code = process.wait()
+    return code if code >= 0 else 128 - code
