@@ -22,7 +22,18 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from tuinet.app.files import ask_export, ask_load, ask_save, open_why, restore
-from tuinet.app.follow import Classroom
+from tuinet.app.follow import (
+    REJOIN_STATUS,
+    REPAINT_MARKER,
+    ClassNotice,
+    Classroom,
+    LinkLost,
+    RejoinRequested,
+    RepaintRequested,
+    TeacherMoved,
+    fits,
+    session_for,
+)
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.screens import HelpScreen, JumpScreen
 from tuinet.app.session import Cursor, Granularity, Session
@@ -137,6 +148,8 @@ class TuinetApp(App[None]):
         exit_on_signals(self)
 
     def on_mount(self) -> None:
+        if self.classroom is not None:
+            self.classroom.limit(self.session)
         if self._saved is not None:
             restore(self, self._saved)
         self._publish()
@@ -300,7 +313,7 @@ class TuinetApp(App[None]):
 
     def watch_view(self, view: StepView | None) -> None:
         if self.classroom is not None:
-            self.classroom.view_changed(view)
+            self.classroom.publish(view)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.classroom is not None:
@@ -309,7 +322,32 @@ class TuinetApp(App[None]):
 
     def action_follow(self, following: bool) -> None:
         if self.classroom is not None:
-            self.classroom.set_following(following)
+            self.classroom.follow_pressed()
+
+    def on_teacher_moved(self, message: TeacherMoved) -> None:
+        session = session_for(message.config, self.session)
+        if session is None:
+            return
+        if session is not self.session:
+            self.replace_session(session)
+        if fits(session, message.cursor):
+            self.show_cursor(message.cursor, message.cell_mode)
+
+    def on_link_lost(self, message: LinkLost) -> None:
+        self.notify("the teacher's screen is no longer shared", title="Class")
+        self.refresh_bindings()
+
+    def on_class_notice(self, message: ClassNotice) -> None:
+        self.notify(message.text, title="Class", timeout=message.timeout)
+
+    def on_rejoin_requested(self, message: RejoinRequested) -> None:
+        self.exit(return_code=REJOIN_STATUS)
+
+    def on_repaint_requested(self, message: RepaintRequested) -> None:
+        # The server starts a joiner's stream at the marker; the full frame after it covers the screen.
+        if self._driver is not None:
+            self._driver.write(REPAINT_MARKER.decode("ascii"))
+        self.screen.refresh()
 
     # -- the rest -------------------------------------------------------------------------
 
@@ -318,7 +356,10 @@ class TuinetApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Screenshot writes an SVG into the user's Downloads: a served app runs on someone else's machine.
+            if self.classroom is None or command.title != "Screenshot":
+                yield command
         yield SystemCommand("Keys", "Show every key and how to read the panes", self.action_help)
         yield SystemCommand("Go to iteration", "Jump to iteration N", self.action_jump)
         yield SystemCommand("Reset", "Back to the start of iteration 1", self.action_reset)
