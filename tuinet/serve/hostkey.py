@@ -14,7 +14,7 @@ from pathlib import Path
 
 import asyncssh
 
-from tuinet.engine.errors import TuinetError
+from tuinet.errors import TuinetError
 
 __all__ = ["HOST_KEY_NAME", "data_dir", "load_host_key"]
 

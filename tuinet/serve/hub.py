@@ -56,6 +56,15 @@ class Hub:
             writer.write(self.latest)
         return theirs, writer
 
+    def snapshot(self) -> socket.socket:
+        """A socket holding only the latest line, then end-of-file: where an explorer's app starts."""
+        ours, theirs = socket.socketpair()
+        with contextlib.suppress(OSError):
+            if self.latest is not None:
+                ours.sendall(self.latest)  # a few hundred bytes: always fits the socket's buffer
+        ours.close()
+        return theirs
+
     def remove_student(self, writer: asyncio.StreamWriter) -> None:
         self._students.discard(writer)
         writer.close()
