@@ -30,8 +30,8 @@ from tuinet.serve.terminal import PRELUDE, GroupKey
 
 __all__ = ["RENDERER_NICE", "Follower", "Renderers"]
 
-RENDERER_NICE = 4
-"""Renderers yield to the teacher's own app (nice 0), whose screen must never wait for the class."""
+RENDERER_NICE = 8
+"""Renderers yield to the teacher's own app (nice 0 has 6× their CFS weight): it never waits for the class."""
 LINGER_SECONDS = 30.0
 MAX_BACKLOG = 256 * 1024
 """A follower with more than this unsent is skipped until its channel drains."""

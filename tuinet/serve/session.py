@@ -36,7 +36,7 @@ __all__ = ["EXPLORER_NICE", "AppSession", "InputBudget"]
 
 NEEDS_TERMINAL = b"tuinet needs a terminal: connect with `ssh -t` (and without a command)\r\n"
 EXPLORER_NICE = 10
-"""A student's own app: below the renderers (4) and the teacher (0), so one busy student slows no one."""
+"""A student's own app: below the renderers (8) and the teacher (0); a hog drops to 19 (fairshare.py)."""
 INPUT_BURST = 4096
 INPUT_RATE = 2048
 """Keys per second (bytes) an own app accepts beyond a burst; fast typing or key repeat is ~100."""
@@ -195,12 +195,15 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             pid=self.process.pid,
             start_ms=f"{(time.monotonic() - started) * 1e3:.0f}",
         )
+        if self.role is not Role.TEACHER:
+            server.governor.watch(self.process.pid, self.connection.peer)
         if self._early_input:
             self.process.write(self._budget.take(bytes(self._early_input)))
             self._early_input.clear()
         if self._ended:
             await self.process.stop()
         status = await self.process.wait()
+        server.governor.forget(self.process.pid)
         self.process.close()
         self.process = None
         return status

@@ -27,6 +27,7 @@ from typing import Any
 import asyncssh
 
 from tuinet.serve.auth import Role
+from tuinet.serve.fairshare import Governor
 from tuinet.serve.forks import ForkServer
 from tuinet.serve.groups import Renderers
 from tuinet.serve.hub import Hub
@@ -56,6 +57,7 @@ class ClassroomServer:
         self.renderers = (
             Renderers(self.hub, self.forks, settings.app_args, settings.limits) if self.hub is not None else None
         )
+        self.governor = Governor()
         self.connections: set[Connection] = set()
         self.unauthenticated: Counter[str] = Counter()
         self.logged_in: Counter[str] = Counter()
@@ -107,6 +109,7 @@ class ClassroomServer:
             await self.renderers.close()
         if self.hub is not None:
             self.hub.close()
+        self.governor.close()
         await self.forks.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
