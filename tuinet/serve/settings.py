@@ -31,11 +31,14 @@ class Settings:
     """Logged-in connections (the teacher may always log in on top)."""
     max_per_address: int = 50
     """Logged-in connections from one address (a class behind one NAT shares an address)."""
-    max_startups: int = 30
-    """Connections not yet logged in, over all addresses; beyond half of it new ones are dropped at
-    random, more often the fuller it is (OpenSSH's MaxStartups), so a flood cannot keep students out."""
-    max_startups_per_address: int = 10
-    """... from one address (HOT_STARTUPS once it has failed too often)."""
+    max_startups: int = 100
+    """Connections not yet logged in (a class typing its password at once is 50 of them); past half of
+    it new ones are dropped at random, more often the fuller it is (OpenSSH's MaxStartups)."""
+    max_startups_per_address: int = 100
+    """... from one address: as many by default, since a class behind one NAT shares an address."""
+    hello_timeout: float = 5.0
+    """Seconds for a new connection to finish the SSH handshake: a socket that says nothing is dropped
+    long before ``login_timeout``, so a flood of them cannot hold the unauthenticated slots."""
     idle_timeout: float = 1800.0
     """Seconds without a key from an own app's client before its session is closed (followers never are)."""
     login_timeout: float = 20.0

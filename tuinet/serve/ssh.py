@@ -7,8 +7,8 @@ forwarding both ways, Unix-socket and tun forwarding, agent and X11 forwarding, 
 variables, and a second session on the same connection.
 
 Admission has two stages, like OpenSSH's. Before login a connection costs little but proves nothing,
-so unauthenticated connections have their own small cap (``max_startups``, with random early drop
-past half of it, and fewer for an address that has been guessing) and timeout (``login_timeout``);
+so unauthenticated connections have their own cap (``max_startups``, with random early drop past
+half of it) and timeouts (``hello_timeout`` to finish the handshake, ``login_timeout`` to log in);
 they never take a student's slot. Only a logged-in connection counts against ``max_sessions`` and
 ``max_per_address``, and it must open its session within ``session_timeout``.
 """
@@ -36,13 +36,10 @@ from tuinet.serve.process import app_env
 from tuinet.serve.session import AppSession
 from tuinet.serve.settings import Settings
 
-__all__ = ["HOT_STARTUPS", "AppSession", "ClassroomServer", "Connection"]
+__all__ = ["AppSession", "ClassroomServer", "Connection"]
 
 # asyncssh logs every packet-level event at INFO; our own lines say what a teacher needs.
 logging.getLogger("asyncssh").setLevel(logging.WARNING)
-
-HOT_STARTUPS = 2
-"""Unauthenticated connections an address that has failed too often may hold at once."""
 
 
 class ClassroomServer:
@@ -133,6 +130,8 @@ class Connection(asyncssh.SSHServer):
         self._refusal: tuple[int, str] | None = None
         self._started = time.monotonic()
         self._session_timer: asyncio.TimerHandle | None = None
+        self._hello_timer: asyncio.TimerHandle | None = None
+        self._greeted = False
         self.session: AppSession | None = None
 
     # -- admission ----------------------------------------------------------------------------
@@ -148,7 +147,7 @@ class Connection(asyncssh.SSHServer):
         waiting = sum(server.unauthenticated.values())
         mine = server.unauthenticated[self.address]
         start = settings.max_startups // 2
-        per_address = HOT_STARTUPS if settings.throttle.hot(self.address) else settings.max_startups_per_address
+        per_address = settings.max_startups_per_address
         if waiting >= settings.max_startups or (
             waiting >= start and random.random() < (waiting - start + 1) / (settings.max_startups - start + 1)
         ):
@@ -164,8 +163,20 @@ class Connection(asyncssh.SSHServer):
             waiting=waiting + 1,
             sessions=sum(server.logged_in.values()),
         )
+        loop = asyncio.get_running_loop()
         if self._refusal is not None:
-            asyncio.get_running_loop().call_soon(self.disconnect, self._refusal[1], self._refusal[0])
+            loop.call_soon(self._hang_up)
+        else:
+            self._hello_timer = loop.call_later(settings.hello_timeout, self._silent)
+
+    def _hang_up(self) -> None:
+        if self.conn is not None:
+            self.conn.abort()  # before the handshake there is no one to send a reason to
+
+    def _silent(self) -> None:
+        if not self._greeted:
+            event("timeout", peer=self.peer, what="no handshake")
+            self._hang_up()
 
     def _count_out(self) -> None:
         counter = self.server.logged_in if self.authenticated else self.server.unauthenticated
@@ -178,8 +189,9 @@ class Connection(asyncssh.SSHServer):
         if self in server.connections:
             server.connections.discard(self)
             self._count_out()
-        if self._session_timer is not None:
-            self._session_timer.cancel()
+        for timer in (self._session_timer, self._hello_timer):
+            if timer is not None:
+                timer.cancel()
         event(
             "disconnect",
             peer=self.peer,
@@ -196,6 +208,7 @@ class Connection(asyncssh.SSHServer):
             self.conn.disconnect(code, reason)
 
     def begin_auth(self, username: str) -> bool:
+        self._greeted = True
         if self._refusal is not None:
             raise asyncssh.DisconnectError(*self._refusal)
         return True  # always authenticate: there is no "no password" mode
