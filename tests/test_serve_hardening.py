@@ -122,7 +122,7 @@ async def test_unauthenticated_connections_have_their_own_cap_and_timeout(tmp_pa
             for sock in idle:
                 sock.close()
         await wait_until(lambda: not server.unauthenticated)
-        conn, client = await connect_app(server.port)  # and then there is room again
+        conn, _ = await connect_app(server.port)  # and then there is room again
         conn.close()
 
 
@@ -169,7 +169,7 @@ def test_symlinks_are_refused(tmp_path: Path) -> None:
     real = tmp_path / "real"
     load_host_key(real)
     (tmp_path / "linked").symlink_to(real)
-    with pytest.raises(TuinetError, match="data directory .* is a symlink"):
+    with pytest.raises(TuinetError, match=r"data directory .* is a symlink"):
         load_host_key(tmp_path / "linked")
     other = tmp_path / "other"
     other.mkdir(mode=0o700)
