@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import os
 import struct
 import subprocess
 import sys
@@ -195,9 +194,9 @@ async def test_f_explores_at_the_teachers_cursor_and_f_rejoins(tmp_path: Path) -
 
 
 async def test_priorities_put_the_teacher_first(tmp_path: Path) -> None:
-    """The teacher's app at nice 0, renderers at 8, a student's own app at 10."""
+    """The teacher's app at nice 0, renderers at 8 (a student's own app at 10: the explore test)."""
     async with classroom(tmp_path, **FOLLOW) as server, contextlib.AsyncExitStack() as stack:
-        conn, teacher = await connect_app(server.port, password=TEACHER_PASSWORD)
+        conn, _ = await connect_app(server.port, password=TEACHER_PASSWORD)
         stack.callback(conn.close)
         student_conn, student = await connect_app(server.port)
         stack.callback(student_conn.close)
