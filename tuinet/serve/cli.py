@@ -169,7 +169,8 @@ def serve(argv: list[str]) -> int:
 
         port = 8000 if args.port is None else args.port
         limits = Limits(args.max_memory * 1024 * 1024, args.max_cpu, args.max_processes)
-        return serve_web(args.host, port, app_args, limits, loopback=_is_loopback(args.host))
+        loopback = _is_loopback(args.host)
+        return serve_web(args.host, port, app_args, limits, loopback=loopback, max_sessions=args.max_sessions)
     settings, notes = settings_from_args(args, app_args)
     return asyncio.run(_run_ssh(settings, notes))
 
