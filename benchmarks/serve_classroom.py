@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/serve_classroom.py --students 50 --presses 20 --explorers 10
 
-Starts ``tuinet serve --ssh --follow`` on 127.0.0.1 as its own process, logs in a teacher (120×40)
-and N students with real SSH clients (asyncssh) of mixed terminal sizes and colour systems, then:
+Starts ``tuinet serve --ssh --follow`` on 127.0.0.1 as its own process, logs in a teacher (120×40,
+its client in a process of its own) and N students with real SSH clients (asyncssh) of mixed terminal
+sizes, then:
 
 1. reference, same run: the teacher alone steps cells (``.``) — their own latency with no class;
 2. the class joins; whole-server memory: RSS and PSS of the server and every process under it;
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import re
 import signal
@@ -54,7 +56,7 @@ class Client(asyncssh.SSHClientSession[bytes]):
         self.stream = pyte.ByteStream(self.screen)
         self.unparsed = bytearray()
         self.since_mark = bytearray()
-        self.mark = 0.0
+        self.mark = time.monotonic()
         self.last_after_mark: float | None = None
         self.last = time.monotonic()
         self.chunks: list[tuple[float, int]] = []
@@ -176,32 +178,84 @@ def p95(samples: list[float]) -> float:
     return ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("nan")
 
 
-async def presses(
-    teacher: Client,
-    followers: list[Client],
-    count: int,
-    others: list[Client] = (),  # type: ignore[assignment]
-) -> tuple[list[float], list[float], int]:
+class Teacher:
+    """The teacher's SSH client, in a process of its own (a real teacher has their own laptop): its
+    timestamps never wait behind the class's 50 streams in this process's event loop."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+
+    @classmethod
+    async def start(cls, port: int) -> Teacher:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--teacher", str(port), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        teacher = cls(process)
+        assert (await teacher._line()) == {"ready": True}
+        return teacher
+
+    async def _line(self) -> dict[str, object]:
+        assert self.process.stdout is not None
+        line = await asyncio.wait_for(self.process.stdout.readline(), 120)
+        return dict(json.loads(line))
+
+    async def press(self) -> tuple[float, float | None, tuple[str, ...] | None]:
+        """Step a cell: when the key was sent, the last byte of the teacher's frame, and its status step."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"press\n")
+        answer = await self._line()
+        step = answer["step"]
+        end = answer["end"]
+        return float(answer["mark"]), None if end is None else float(end), None if step is None else tuple(step)
+
+    async def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        await self.process.wait()
+
+
+async def teacher_main(port: int) -> None:
+    """The teacher's process: connect, then one press per "press" line on stdin, answered in JSON."""
+    conn, client = await connect(port, TEACHER, (120, 40), "xterm-256color")
+    await wait_for([client], b"iteration")
+    await quiet([client], 1.0)
+    print(json.dumps({"ready": True}), flush=True)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while await reader.readline():
+        await quiet([client])
+        mark = time.monotonic()
+        client.set_mark(mark)
+        client.send(b".")
+        while time.monotonic() < mark + 5 and client.last_after_mark is None:
+            await asyncio.sleep(0.001)
+        await quiet([client])
+        answer = {"mark": mark, "end": client.last_after_mark, "step": client.step()}
+        print(json.dumps(answer), flush=True)
+    conn.close()
+
+
+async def presses(teacher: Teacher, followers: list[Client], count: int) -> tuple[list[float], list[float], int]:
     """Teacher steps a cell ``count`` times: followers' samples (ms), the teacher's, and screens that missed."""
     samples: list[float] = []
     own: list[float] = []
     misses = 0
     for _ in range(count):
-        await quiet([teacher, *followers])
-        mark = time.monotonic()
-        for client in (teacher, *followers):
-            client.set_mark(mark)
-        teacher.send(b".")
+        await quiet(followers)
+        now = time.monotonic()
+        for client in followers:
+            client.set_mark(now)
+        mark, end, expected = await teacher.press()
         deadline = mark + 5
-        while time.monotonic() < deadline and any(c.last_after_mark is None for c in (teacher, *followers)):
+        while time.monotonic() < deadline and any(c.last_after_mark is None for c in followers):
             await asyncio.sleep(0.002)
-        await quiet([teacher, *followers], timeout=5)
+        await quiet(followers, timeout=5)
         for client in followers:
             if client.last_after_mark is not None:
                 samples.append((client.last_after_mark - mark) * 1000)
-        if teacher.last_after_mark is not None:
-            own.append((teacher.last_after_mark - mark) * 1000)
-        expected = teacher.step()
+        if end is not None:
+            own.append((end - mark) * 1000)
         for client in followers:
             shown = client.step()
             if shown != expected:
@@ -241,9 +295,7 @@ async def run(students: int, count: int, explorers: int) -> int:
                 writer.close()
                 break
             await asyncio.sleep(0.2)
-        teacher_conn, teacher = await connect(port, TEACHER, (120, 40), "xterm-256color")
-        await wait_for([teacher], b"iteration")
-        await quiet([teacher], 1.0)
+        teacher = await Teacher.start(port)
         _, alone, _ = await presses(teacher, [], count)
         rows.append(
             ("teacher alone (reference)", f"p95 {p95(alone):.0f} ms", f"median {statistics.median(alone):.0f}", None)
@@ -254,10 +306,8 @@ async def run(students: int, count: int, explorers: int) -> int:
         for n in range(students):
             pairs.append(await connect(port, CLASS, SIZES[n % len(SIZES)], "xterm-256color"))
         clients = [c for _, c in pairs]
-        for c in clients:
-            c.set_mark(start)
-        seen = await wait_for(clients, b"iteration", timeout=120)
-        await quiet([teacher, *clients], 1.0, timeout=60)
+        seen = await wait_for(clients, b"iteration", timeout=120)  # marks: set when each client was made
+        await quiet(clients, 1.0, timeout=60)
         joined = time.monotonic() - start
         pids = [server.pid, *descendants(server.pid)]
         rss = sum(kib(p, "VmRSS") for p in pids) / 1024
@@ -355,7 +405,7 @@ async def run(students: int, count: int, explorers: int) -> int:
 
         for conn, _ in pairs:
             conn.close()
-        teacher_conn.close()
+        await teacher.close()
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -379,7 +429,11 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=20)
     parser.add_argument("--explorers", type=int, default=10)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--teacher", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the teacher's process
     args = parser.parse_args()
+    if args.teacher:
+        asyncio.run(teacher_main(args.teacher))
+        return
     global VERBOSE
     VERBOSE = args.verbose
     raise SystemExit(asyncio.run(run(args.students, args.presses, args.explorers)))

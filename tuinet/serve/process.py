@@ -38,6 +38,7 @@ __all__ = ["AppProcess", "app_env", "clean_term", "set_winsize"]
 log = logging.getLogger("tuinet.serve")
 
 READ_CHUNK = 65536
+MAX_BATCH = 1 << 20
 MAX_PENDING_INPUT = 1 << 20
 """Keys not yet accepted by the app beyond this are dropped (the app reads input as fast as it comes)."""
 GRACE_SECONDS = 2.0
@@ -175,18 +176,29 @@ class AppProcess:
             self._reading = True
 
     def _readable(self) -> None:
-        try:
-            data = os.read(self.master, READ_CHUNK)
-        except BlockingIOError:
-            return
-        except OSError as error:  # EIO: every slave end is closed, the app has gone
-            if error.errno != errno.EIO:
-                log.warning("reading pty of pid %s: %s", self.pid, error)
-            data = b""
-        if not data:
+        # Drain what is there: a frame arrives in several pty reads, and handing it on in one piece
+        # costs one SSH write per viewer instead of one per read (a renderer has dozens of viewers).
+        chunks: list[bytes] = []
+        size = 0
+        ended = False
+        while size < MAX_BATCH:
+            try:
+                data = os.read(self.master, READ_CHUNK)
+            except BlockingIOError:
+                break
+            except OSError as error:  # EIO: every slave end is closed, the app has gone
+                if error.errno != errno.EIO:
+                    log.warning("reading pty of pid %s: %s", self.pid, error)
+                data = b""
+            if not data:
+                ended = True
+                break
+            chunks.append(data)
+            size += len(data)
+        if chunks:
+            self._on_output(b"".join(chunks))
+        if ended:
             self.pause()
-            return
-        self._on_output(data)
 
     # -- input and size -------------------------------------------------------------------
 
