@@ -59,8 +59,8 @@ log = logging.getLogger("tuinet.follow")
 ROLES = ("solo", "teacher", "student", "explorer")
 FILE_ACTIONS = frozenset({"save", "load", "export"})
 """Off in every served app: they would read or write files on the server."""
-DRIVING_ACTIONS = frozenset({"step", "play", "speed", "jump", "reset"})
-"""Off in a shared renderer (it only ever shows the teacher's position)."""
+RENDERER_ACTIONS = frozenset({"follow", "quit"})
+"""All a shared renderer's footer shows: the server reads its viewers' keys, and acts on f and q only."""
 MAX_LINE = 4096
 SERVED_MAX_ITERATION = 100_000
 """How far a served app may compute: a go-to 10,000,000 would hold a core for minutes."""
@@ -211,8 +211,8 @@ class Classroom:
             wanted = bool(parameters[0]) if parameters else True
             # A shared renderer shows "f Explore" (the server acts on it); an explorer "f Follow teacher".
             return (self.role == "student" and not wanted) or (self.role == "explorer" and wanted)
-        if self.role == "student" and action in DRIVING_ACTIONS:
-            return None
+        if self.role == "student":
+            return action in RENDERER_ACTIONS  # hidden, not dimmed: at 80 columns "f Explore" must fit
         return True
 
     def follow_pressed(self) -> None:

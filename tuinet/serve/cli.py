@@ -18,11 +18,11 @@ from pathlib import Path
 from tuinet.errors import TuinetError
 from tuinet.serve.auth import Credentials, Throttle, read_keys
 from tuinet.serve.launch import Limits
+from tuinet.serve.logs import event
 from tuinet.serve.settings import Settings
 
 __all__ = ["build_serve_parser", "check_app_args", "serve", "settings_from_args"]
 
-log = logging.getLogger("tuinet.serve")
 
 SERVE_EPILOG = """\
 examples:
@@ -203,7 +203,7 @@ async def _run_ssh(settings: Settings, notes: list[str]) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(ValueError):
                 loop.remove_signal_handler(sig)
-        log.info("shutting down: ending %d sessions", len(server.sessions))
+        event("shutdown", sessions=len(server.sessions))
         await server.close()
     return 0
 

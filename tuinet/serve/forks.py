@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from tuinet.serve.launch import Limits
+from tuinet.serve.logs import event
 
 __all__ = ["ForkServer", "ForkServerError"]
 
-log = logging.getLogger("tuinet.serve")
 
 START_TIMEOUT = 60.0
 
@@ -106,7 +106,7 @@ class ForkServer:
     def _gone(self) -> None:
         if self._sock is None:
             return
-        log.error("event=forkserver_gone")
+        event("forkserver_gone", logging.ERROR)
         asyncio.get_running_loop().remove_reader(self._sock.fileno())
         self._sock.close()
         self._sock = None

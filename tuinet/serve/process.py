@@ -32,10 +32,10 @@ from pathlib import Path
 import tuinet
 from tuinet.serve.forks import ForkServer
 from tuinet.serve.launch import Limits
+from tuinet.serve.logs import event
 
 __all__ = ["AppProcess", "app_env", "clean_term", "set_winsize"]
 
-log = logging.getLogger("tuinet.serve")
 
 READ_CHUNK = 65536
 MAX_BATCH = 1 << 20
@@ -188,7 +188,7 @@ class AppProcess:
                 break
             except OSError as error:  # EIO: every slave end is closed, the app has gone
                 if error.errno != errno.EIO:
-                    log.warning("reading pty of pid %s: %s", self.pid, error)
+                    event("pty_error", logging.WARNING, pid=self.pid, error=error)
                 data = b""
             if not data:
                 ended = True
@@ -274,7 +274,7 @@ class AppProcess:
             try:
                 await asyncio.wait_for(asyncio.shield(self._exited.wait()), grace)
             except TimeoutError:
-                log.warning("pid %s ignored SIGHUP for %.1f s: killed", self.pid, grace)
+                event("killed", logging.WARNING, pid=self.pid, reason=f"ignored SIGHUP for {grace:.1f} s")
         # Also when the leader has exited: anything it left in its group goes too.
         self._signal_group(signal.SIGKILL)
         await self._exited.wait()

@@ -132,6 +132,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
                 own = "explorer" if self.role is Role.STUDENT and self.server.renderers else None
                 status = await self._own_app(own or ("teacher" if self.role is Role.TEACHER else "solo"))
                 if status == REJOIN_STATUS and own is not None:
+                    event("rejoin", peer=self.connection.peer)
                     following = True
                     continue
                 self._exit(status)
