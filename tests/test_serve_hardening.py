@@ -200,3 +200,24 @@ def test_a_data_dir_that_is_a_file_is_one_line(tmp_path: Path, capsys: pytest.Ca
     assert main(["serve", "--ssh", "--port", "0", "--data-dir", str(target)]) == 2
     err = capsys.readouterr().err.strip()
     assert err == f"tuinet: error: data directory {target} is not a directory"
+
+
+async def test_agent_forwarding_requests_are_refused_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    agent = tmp_path / "agent.sock"  # any path: the request is refused before anything is forwarded
+    async with classroom(tmp_path) as server:
+        with caplog.at_level(logging.INFO, logger="tuinet.serve"):
+            conn = await asyncssh.connect(
+                "127.0.0.1",
+                server.port,
+                username="s",
+                password=CLASS_PASSWORD,
+                known_hosts=None,
+                client_keys=None,
+                agent_path=str(agent),
+                agent_forwarding=True,
+            )
+            async with conn:
+                await conn.create_session(asyncssh.SSHClientSession, term_type="xterm", encoding=None)
+                await wait_until(lambda: any('what="agent forwarding"' in r.getMessage() for r in caplog.records))
