@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,9 @@ __all__ = ["EXPLORER_NICE", "AppSession", "InputBudget"]
 NEEDS_TERMINAL = b"tuinet needs a terminal: connect with `ssh -t` (and without a command)\r\n"
 EXPLORER_NICE = 10
 """A student's own app: below the renderers (8) and the teacher (0); a hog drops to 19 (fairshare.py)."""
+START_BOOST = 0.5
+"""Seconds an own app runs at nice 0 before dropping to EXPLORER_NICE: f → first frame stays quick on a
+busy machine (the kernel lets the server raise an app's nice, never lower it, so the drop is for good)."""
 INPUT_BURST = 4096
 INPUT_RATE = 2048
 """Keys per second (bytes) an own app accepts beyond a burst; fast typing or key repeat is ~100."""
@@ -179,7 +183,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
                 term=self.term,
                 size=clamp_size(*self.size),
                 limits=server.settings.limits,
-                nice=0 if self.role is Role.TEACHER else EXPLORER_NICE,
+                nice=0,
                 on_output=self.send,
                 follow=inherited.fileno() if inherited is not None else None,
             )
@@ -198,6 +202,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         )
         if self.role is not Role.TEACHER:
             server.governor.watch(self.process.pid, self.connection.peer)
+            asyncio.get_running_loop().call_later(START_BOOST, _renice, self.process.pid, EXPLORER_NICE)
         if self._early_input:
             self.process.write(self._budget.take(bytes(self._early_input)))
             self._early_input.clear()
@@ -291,3 +296,9 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             with contextlib.suppress(ProcessLookupError):
                 await self.process.stop()
         self.server.sessions.discard(self)
+
+
+def _renice(pid: int, nice: int) -> None:
+    with contextlib.suppress(OSError):  # gone already
+        if os.getpriority(os.PRIO_PROCESS, pid) < nice:
+            os.setpriority(os.PRIO_PGRP, pid, nice)
