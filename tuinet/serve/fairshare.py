@@ -1,8 +1,8 @@
 """A fair share of CPU per session: a student whose app keeps a core busy is moved to the lowest priority.
 
-Priorities (nice) set the shares: the teacher's app 0, shared renderers 8, students' own apps 10 (after
-half a second at 0, so they start fast) —
-so a student's work never comes before what the whole class watches. That alone still lets one
+Priorities (nice) set the shares: the teacher's app 0, shared renderers 8, students' own apps 10
+(after half a second at 0, so they start fast), so a student's work never comes before what the
+whole class watches. That alone still lets one
 student take a whole core from the others of their rank (a go-to far ahead, auto-play in a huge
 window). The governor samples each own app's CPU time every ``period`` seconds; one that used more
 than ``share`` of a core over that period is reniced to 19 (a CFS weight of 15 against the
