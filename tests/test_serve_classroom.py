@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import os
+import signal
 import struct
 import subprocess
 import sys
@@ -246,3 +248,20 @@ def test_a_late_joiners_prelude_clears_the_screen() -> None:
     stream.feed(b"old shell prompt $ ls\r\nfiles")
     stream.feed(PRELUDE)
     assert not "".join(screen.display).strip()
+
+
+async def test_a_dead_renderer_is_replaced(tmp_path: Path) -> None:
+    """If a shared renderer dies, its followers get a new one and keep following."""
+    async with classroom(tmp_path, **FOLLOW) as server, contextlib.AsyncExitStack() as stack:
+        conn, teacher = await connect_app(server.port, password=TEACHER_PASSWORD)
+        stack.callback(conn.close)
+        student_conn, student = await connect_app(server.port)
+        stack.callback(student_conn.close)
+        await student.wait_for("iteration 1")
+        assert server.renderers is not None
+        (group,) = server.renderers.groups.values()
+        assert group.process is not None
+        os.kill(group.process.pid, signal.SIGKILL)
+        await wait_until(lambda: any(g is not group for g in server.renderers.groups.values()))  # type: ignore[union-attr]
+        teacher.send(" ")
+        await student.wait_for("iteration 1 · update")

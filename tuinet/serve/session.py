@@ -38,6 +38,7 @@ __all__ = ["EXPLORER_NICE", "AppSession", "InputBudget"]
 NEEDS_TERMINAL = b"tuinet needs a terminal: connect with `ssh -t` (and without a command)\r\n"
 EXPLORER_NICE = 10
 """A student's own app: below the renderers (8) and the teacher (0); a hog drops to 19 (fairshare.py)."""
+MAX_RENDERER_RESTARTS = 3
 START_BOOST = 0.5
 """Seconds an own app runs at nice 0 before dropping to EXPLORER_NICE: f → first frame stays quick on a
 busy machine (the kernel lets the server raise an app's nice, never lower it, so the drop is for good)."""
@@ -84,6 +85,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         self._last_input = time.monotonic()
         self._idle_timer: asyncio.TimerHandle | None = None
         self._ended = False
+        self._renderer_restarts = 0
 
     # -- what the client asks for ---------------------------------------------------------------
 
@@ -228,9 +230,17 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         return self.chan.get_write_buffer_size() if self.chan is not None else 0
 
     def renderer_lost(self) -> None:
-        """The shared renderer died: join a new one (the group is gone, so joining makes one)."""
-        if self.group is not None and self.server.renderers is not None and self.term is not None:
-            self.group = self.server.renderers.join(self, group_key(self.size, self.term))
+        """The shared renderer died: join a new one (the group is gone, so joining makes one), a few times."""
+        if self.group is None or self.server.renderers is None or self.term is None:
+            return
+        self._renderer_restarts += 1
+        if self._renderer_restarts > MAX_RENDERER_RESTARTS:
+            self.group = None
+            self.send(RESTORE + b"tuinet: the teacher's screen cannot be shown right now; try again later\r\n")
+            if self._command is not None and not self._command.done():
+                self._command.set_result(Command.QUIT)
+            return
+        self.group = self.server.renderers.join(self, group_key(self.size, self.term))
 
     def pause_writing(self) -> None:
         if self.process is not None:
