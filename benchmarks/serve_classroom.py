@@ -90,8 +90,24 @@ class Client(asyncssh.SSHClientSession[bytes]):
             end = at
         return end
 
+    def checkpoint(self) -> int:
+        """Where the stream is now: ``step_at`` it later, once nothing is being timed."""
+        return len(self.unparsed)
+
+    def step_at(self, checkpoints: list[int]) -> list[tuple[str, ...] | None]:
+        """The status line's step at each checkpoint (the stream emulated now, from where it was left)."""
+        steps: list[tuple[str, ...] | None] = []
+        start = 0
+        for end in checkpoints:
+            self.stream.feed(bytes(self.unparsed[start:end]))
+            start = end
+            match = STEP.search(self.screen.display[0])
+            steps.append(match.groups(default="") if match else None)
+        del self.unparsed[:start]
+        return steps
+
     def step(self) -> tuple[str, ...] | None:
-        """What the screen's status line says (emulated now, outside any timed window)."""
+        """What the screen's status line says now (emulated here: never inside a timed window)."""
         self.stream.feed(bytes(self.unparsed))
         self.unparsed.clear()
         match = STEP.search(self.screen.display[0])
@@ -237,33 +253,39 @@ async def teacher_main(port: int) -> None:
 
 
 async def presses(teacher: Teacher, followers: list[Client], count: int) -> tuple[list[float], list[float], int]:
-    """Teacher steps a cell ``count`` times: followers' samples (ms), the teacher's, and screens that missed."""
+    """Teacher steps a cell ``count`` times: followers' samples (ms), the teacher's, and screens that missed.
+
+    The screens are emulated (pyte is slow) only after the last press, so this process spends the
+    timed windows receiving, as a student's own machine would.
+    """
     samples: list[float] = []
     own: list[float] = []
-    misses = 0
+    expected: list[tuple[str, ...] | None] = []
+    checkpoints: dict[int, list[int]] = {id(c): [] for c in followers}
     for _ in range(count):
         await quiet(followers)
         now = time.monotonic()
         for client in followers:
             client.set_mark(now)
-        mark, end, expected = await teacher.press()
+        mark, end, step = await teacher.press()
         deadline = mark + 5
         while time.monotonic() < deadline and any(c.last_after_mark is None for c in followers):
             await asyncio.sleep(0.002)
         await quiet(followers, timeout=5)
         for client in followers:
+            checkpoints[id(client)].append(client.checkpoint())
             if client.last_after_mark is not None:
                 samples.append((client.last_after_mark - mark) * 1000)
         if end is not None:
             own.append((end - mark) * 1000)
-        for client in followers:
-            shown = client.step()
-            if shown != expected:
+        expected.append(step)
+    misses = 0
+    for client in followers:
+        for shown, wanted in zip(client.step_at(checkpoints[id(client)]), expected, strict=True):
+            if shown != wanted:
                 misses += 1
                 if VERBOSE:
-                    print("miss", client.size, shown, expected, client.screen.display[0])
-        if VERBOSE and followers:
-            print([f"{x:.0f}" for x in samples[-len(followers) :]], own[-1:])
+                    print("miss", client.size, shown, wanted, client.screen.display[0])
     return samples, own, misses
 
 
