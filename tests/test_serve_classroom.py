@@ -265,3 +265,27 @@ async def test_a_dead_renderer_is_replaced(tmp_path: Path) -> None:
         await wait_until(lambda: any(g is not group for g in server.renderers.groups.values()))  # type: ignore[union-attr]
         teacher.send(" ")
         await student.wait_for("iteration 1 · update")
+
+
+async def test_f_takes_a_warm_spare_and_a_new_one_is_made(tmp_path: Path) -> None:
+    """The first explorer is a spare app started before anyone asked; it is resized and moved to the teacher."""
+    async with classroom(tmp_path, **FOLLOW) as server, contextlib.AsyncExitStack() as stack:
+        conn, teacher = await connect_app(server.port, password=TEACHER_PASSWORD)
+        stack.callback(conn.close)
+        student_conn, student = await connect_app(server.port, size=(120, 40))
+        stack.callback(student_conn.close)
+        assert server.spares is not None
+        await wait_until(lambda: bool(server.spares and server.spares.ready))
+        spare = server.spares.ready[0]
+        assert spare.process is not None
+        await teacher.wait_for("iteration 1")
+        teacher.send("  ")
+        await student.wait_for("iteration 2 · update")
+        student.send("f")
+        await student.wait_for("Follow teacher")
+        (session,) = [s for s in server.sessions if s.role.value == "student"]
+        assert session.process is spare.process
+        assert winsize(session.process.master) == (120, 40)
+        assert "iteration 2 · update" in student.screen.display[0]
+        assert "Follow teacher" in student.screen.display[39]  # drawn at the student's own size
+        await wait_until(lambda: bool(server.spares and server.spares.ready and server.spares.ready[0] is not spare))

@@ -197,8 +197,6 @@ class Classroom:
             asyncio.get_running_loop().add_reader(self._socket.fileno(), self._readable)
         if self.role == "student":
             host.post_message(ClassNotice("following the teacher's screen — f explores on your own", 4))
-        elif self.role == "explorer":
-            host.post_message(ClassNotice("exploring on your own — f follows the teacher again", 4))
         elif self.role == "teacher":
             self._socket.settimeout(0.5)
             host.post_message(ClassNotice("you are the teacher: every student follows your screen", 4))
@@ -257,6 +255,8 @@ class Classroom:
             return
         if REPAINT_LINE.strip() in lines:
             self._host.post_message(RepaintRequested())
+        if self.role == "explorer" and lines:  # handed to a student now (it may have been a warm spare)
+            self._host.post_message(ClassNotice("exploring on your own — f follows the teacher again", 4))
         for line in reversed(lines):  # only the newest valid position matters
             message = decode(line)
             if message is not None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
-from tuinet.classroom.protocol import REJOIN_STATUS
+from tuinet.classroom.protocol import REJOIN_STATUS, REPAINT_MARKER
 from tuinet.serve.auth import Role
 from tuinet.serve.forks import ForkServerError
 from tuinet.serve.groups import Group
@@ -166,9 +166,14 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             self.group.remove(self)
             self.group = None
 
-    async def _own_app(self, role: str) -> int:
-        assert self.chan is not None and self.term is not None
+    async def _start_app(self, role: str) -> AppProcess:
+        """The student's (or teacher's) own app: a warm spare if one is ready, else a fresh fork."""
+        assert self.term is not None
         server = self.server
+        spare = server.spares.take(self.term) if server.spares is not None and role == "explorer" else None
+        if spare is not None:
+            latest = server.hub.latest if server.hub is not None else None
+            return spare.hand_over(self._own_output, clamp_size(*self.size), latest)
         args = [*server.app_args(), "--served-as", role]
         inherited = None
         if server.hub is not None and role == "teacher":
@@ -177,24 +182,30 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             inherited = server.hub.snapshot()
         if inherited is not None:
             args += ["--follow-fd", "3"]
-        started = time.monotonic()
         try:
-            self.process = await AppProcess.fork(
+            return await AppProcess.fork(
                 server.forks,
                 args,
                 term=self.term,
                 size=clamp_size(*self.size),
                 limits=server.settings.limits,
                 nice=0,
-                on_output=self.send,
+                on_output=self._own_output,
                 follow=inherited.fileno() if inherited is not None else None,
             )
-        except (OSError, ForkServerError, TimeoutError) as error:
-            event("app_failed", logging.ERROR, peer=self.connection.peer, error=error)
-            return 1
         finally:
             if inherited is not None:
                 inherited.close()  # the child has its own copy
+
+    async def _own_app(self, role: str) -> int:
+        assert self.chan is not None and self.term is not None
+        server = self.server
+        started = time.monotonic()
+        try:
+            self.process = await self._start_app(role)
+        except (OSError, ForkServerError, TimeoutError) as error:
+            event("app_failed", logging.ERROR, peer=self.connection.peer, error=error)
+            return 1
         event(
             "app",
             peer=self.connection.peer,
@@ -225,6 +236,10 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
     def send(self, data: bytes) -> None:
         if self.chan is not None and not self._ended:
             self.chan.write(data)
+
+    def _own_output(self, data: bytes) -> None:
+        # An own app writes REPAINT_MARKER when asked to repaint (a spare, when taken): no terminal needs it.
+        self.send(data.replace(REPAINT_MARKER, b"") if REPAINT_MARKER in data else data)
 
     def backlog(self) -> int:
         return self.chan.get_write_buffer_size() if self.chan is not None else 0

@@ -35,6 +35,7 @@ from tuinet.serve.logs import event, safe
 from tuinet.serve.process import app_env
 from tuinet.serve.session import AppSession
 from tuinet.serve.settings import Settings
+from tuinet.serve.spares import Spares
 
 __all__ = ["AppSession", "ClassroomServer", "Connection"]
 
@@ -54,6 +55,7 @@ class ClassroomServer:
         self.renderers = (
             Renderers(self.hub, self.forks, settings.app_args, settings.limits) if self.hub is not None else None
         )
+        self.spares = Spares(self.forks, settings.app_args, settings.limits) if settings.follow else None
         self.governor = Governor()
         self.connections: set[Connection] = set()
         self.unauthenticated: Counter[str] = Counter()
@@ -64,6 +66,8 @@ class ClassroomServer:
     async def start(self) -> None:
         s = self.settings
         await self.forks.start()
+        if self.spares is not None:
+            self.spares.fill()
         self._acceptor = await asyncssh.create_server(
             lambda: Connection(self),
             s.host,
@@ -104,6 +108,8 @@ class ClassroomServer:
         await asyncio.gather(*(session.end() for session in list(self.sessions)))
         if self.renderers is not None:
             await self.renderers.close()
+        if self.spares is not None:
+            await self.spares.close()
         if self.hub is not None:
             self.hub.close()
         self.governor.close()
