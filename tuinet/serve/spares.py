@@ -3,11 +3,12 @@
 Forking from the fork server skips the imports, but a new app still spends ~130 ms of CPU on its
 first frame (the App, its CSS, compose, layout). A spare has done all that before anyone needs it:
 on ``f`` it is resized to the student's terminal and sent the teacher's position and a repaint
-request, which costs one frame. What it drew while waiting (its terminal set-up and first frame) is
-replayed to the student first, so their terminal gets the modes the app set (the repaint then covers
-the screen). The spare is replaced at once, in the background.
+request, which costs one frame. Of what it wrote while waiting, only the terminal modes it set
+(alternate screen, mouse, bracketed paste, keyboard protocol) are sent to the student first; its old
+frame is not, the repaint covers the screen. The spare is replaced at once, in the background.
 
-Spares are 256-colour (what SSH clients almost always are); another colour system gets a fresh fork.
+Two are kept (a refill takes about a second). They are 256-colour (what SSH clients almost always are);
+another colour system gets a fresh fork.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import socket
 from collections.abc import Callable
 
@@ -30,6 +32,8 @@ __all__ = ["Spare", "Spares"]
 SPARE_TERM = "xterm-256color"
 SPARE_SIZE = (80, 24)
 MAX_RECORDED = 1 << 20
+MODES = re.compile(rb"\x1b\[\?[0-9;]*[hl]|\x1b\[[>=<][0-9;]*u")
+"""DEC private mode sets and resets, and the kitty keyboard protocol's: the state a terminal keeps."""
 
 
 class Spare:
@@ -50,13 +54,15 @@ class Spare:
     def hand_over(self, sink: Callable[[bytes], None], size: tuple[int, int], latest: bytes | None) -> AppProcess:
         """Give the app to a student: its output to ``sink``, their size, the teacher's position."""
         assert self.process is not None and self.follow is not None
-        sink(bytes(self._recorded))
+        sink(b"".join(MODES.findall(self._recorded)))
         self._recorded.clear()
         self._sink = sink
-        self.process.resize(*size)
+        # The position first, then the size: a resize repaints everything anyway (then no repaint line is
+        # needed, which would cost a second full frame); at the spare's own size, ask for the repaint.
         with contextlib.suppress(OSError):
-            self.follow.sendall(REPAINT_LINE + (latest or b""))
+            self.follow.sendall((latest or b"") + (REPAINT_LINE if size == SPARE_SIZE else b""))
         self.follow.close()  # the explorer only wants its starting point: then end-of-file
+        self.process.resize(*size)
         self.follow = None
         return self.process
 
@@ -64,7 +70,7 @@ class Spare:
 class Spares:
     """Keeps ``keep`` spare explorers ready."""
 
-    def __init__(self, forks: ForkServer, app_args: list[str], limits: Limits, keep: int = 1) -> None:
+    def __init__(self, forks: ForkServer, app_args: list[str], limits: Limits, keep: int = 2) -> None:
         self.forks = forks
         self.app_args = app_args
         self.limits = limits
