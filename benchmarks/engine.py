@@ -39,10 +39,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tuinet.cli.memory import keep_freed_memory
 from tuinet.engine import NetConfig, Network, build
 from tuinet.engine.datasets import Dataset
 from tuinet.engine.types import Matrix
-from tuinet.memory import keep_freed_memory
 
 RUN_BUDGET = 1.3
 STEP_BUDGET = 3.0

@@ -21,7 +21,7 @@ t0 = time.perf_counter()
 if case != "bare":
     from tuinet.engine import History, NetConfig, Network, load_dataset
     from tuinet.engine.datasets import Dataset
-    from tuinet.memory import keep_freed_memory
+    from tuinet.cli.memory import keep_freed_memory
     keep_freed_memory()  # as the tuinet CLI does
     if case == "default":
         network = Network(NetConfig(), load_dataset("xor3"))

@@ -244,7 +244,7 @@ def test_load_opens_the_saved_session(
     capsys: pytest.CaptureFixture[str], fake_app: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     """`tuinet --load FILE` hands the saved session (network, cursor, display) to the app."""
-    from tuinet.sessionfile import SavedSession, save
+    from tuinet.app.sessionfile import SavedSession, save
 
     path = tmp_path / "s.json"
     saved = SavedSession(config=NetConfig(hidden=(3,), seed=7), iteration=4, op=2, cells=3, cell_mode=True)

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-import tuinet.cli
+import tuinet.cli.command
 from tests.cli_run import ROOT, install_fake_app, run
 from tuinet.cli import main
-from tuinet.train import MAX_STEPS
+from tuinet.engine.train import MAX_STEPS
 
 # -- bad input: one line, exit 2 -------------------------------------------------------------------
 
@@ -138,7 +138,7 @@ def test_keyboard_interrupt(capsys: pytest.CaptureFixture[str], monkeypatch: pyt
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(tuinet.cli, "train", interrupted)
+    monkeypatch.setattr(tuinet.cli.command, "train", interrupted)
     code, out, err = run(capsys, "train", "--steps", "5")
     assert (code, out, err) == (130, "", "tuinet: interrupted\n")
 

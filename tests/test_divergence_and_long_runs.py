@@ -16,7 +16,8 @@ from textual.pilot import Pilot
 from tests.cli_run import DIVERGES, run_json
 from tests.screen import pane_text, read_matrix
 from tuinet.app import TuinetApp, make_app
-from tuinet.engine import History, NetConfig, Params, Trace, build, fmt
+from tuinet.engine import History, NetConfig, Params, Trace, build
+from tuinet.words.numbers import fmt
 
 DIVERGING = NetConfig(hidden=(), output_activation="linear", lr=10.0)
 """`tuinet --hidden none --output-activation linear --lr 10`: diverges at iteration 88; at 173 the

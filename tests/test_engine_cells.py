@@ -7,19 +7,9 @@ import pytest
 
 from tests.engine_cases import random_network, with_random_biases
 from tests.engine_reference import FUNCTIONS, Array
-from tuinet.engine import (
-    Cell,
-    NetConfig,
-    OpKind,
-    Region,
-    Trace,
-    build,
-    cell_count,
-    cell_position,
-    explain_cell,
-    fmt,
-)
-from tuinet.engine.cells import cell_index
+from tuinet.engine import NetConfig, OpKind, Trace, build
+from tuinet.words.cells import Cell, Region, cell_count, cell_index, cell_position, explain_cell
+from tuinet.words.numbers import fmt
 
 DIGITS = 3
 

@@ -10,20 +10,11 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
-from tuinet.engine import (
-    History,
-    NetConfig,
-    Network,
-    Params,
-    build,
-    cell_count,
-    cell_position,
-    explain_cell,
-    fmt,
-    gradient_check,
-)
+from tuinet.engine import History, NetConfig, Network, Params, build, gradient_check
 from tuinet.engine.activations import sigmoid
 from tuinet.engine.datasets import Dataset
+from tuinet.words.cells import cell_count, cell_position, explain_cell
+from tuinet.words.numbers import fmt
 
 
 @contextmanager

@@ -17,8 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tuinet.engine import NetConfig, build
-from tuinet.sessionfile import (
+from tuinet.app.sessionfile import (
     CONFIG_KEYS,
     MAX_ITERATION,
     MAX_SESSION_BYTES,
@@ -31,6 +30,7 @@ from tuinet.sessionfile import (
     to_json,
     validate_cursor,
 )
+from tuinet.engine import NetConfig, build
 
 ROOT = Path(__file__).resolve().parents[1]
 STAMP = "2025-01-31T12:00:00+00:00"
@@ -195,10 +195,11 @@ def test_panes_match_the_app() -> None:
 
 
 def test_imports_no_ui_library() -> None:
-    """sessionfile is pure: the app and the CLI call it, never the reverse."""
+    """sessionfile is pure: the app and the CLI call it, never the reverse; the app package face loads nothing."""
     code = (
-        "import sys, tuinet.sessionfile; "
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich') or m.startswith('tuinet.app')]; "
+        "import sys, tuinet.app.sessionfile; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich') "
+        "or (m.startswith('tuinet.app.') and m != 'tuinet.app.sessionfile')]; "
         "print(bad)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

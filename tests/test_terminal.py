@@ -20,7 +20,8 @@ import pytest
 
 from tests.pty_app import PtyApp, iteration_shown
 from tuinet.app.session import Cursor, Granularity, Session
-from tuinet.engine import NetConfig, fmt
+from tuinet.engine import NetConfig
+from tuinet.words.numbers import fmt
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty") or sys.platform == "win32", reason="needs a POSIX pty")
 

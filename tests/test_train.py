@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from rich.console import Console
 
+from tuinet.cli.report import json_number, matrix_json, trace_json
+from tuinet.cli.summary import ProgressBar
 from tuinet.engine import History, NetConfig, Trace, build
-from tuinet.report import json_number, matrix_json, trace_json
-from tuinet.summary import ProgressBar
-from tuinet.train import MAX_STEPS, TrainLimitError, check_limits, trace_numbers_per_step, train
+from tuinet.engine.train import MAX_STEPS, TrainLimitError, check_limits, trace_numbers_per_step, train
 
 DIVERGING = NetConfig(hidden=(), output_activation="linear", lr=10.0)
 

@@ -10,7 +10,7 @@ from tuinet.engine import NetConfig, Network, Trace, TuinetError, build
 from tuinet.engine.datasets import Dataset
 from tuinet.engine.grid import GridError, NotPlottableError, plot_axes, prediction_grid
 from tuinet.engine.history import History
-from tuinet.engine.why import WhyError, outer_products, scalar_gradient, sign_conventions
+from tuinet.words.why import WhyError, outer_products, scalar_gradient, sign_conventions
 
 CONFIGS: dict[str, tuple[NetConfig, int]] = {
     "default": (NetConfig(), 1),

@@ -1,4 +1,7 @@
-"""Errors for bad user input, in a module that imports nothing (serve uses them without numpy). One line each."""
+"""Errors for bad user input (engine, CLI, files, serve). Each message is one line, fit to show as-is.
+
+This module imports nothing, so tuinet.serve can raise and catch these without loading numpy.
+"""
 
 from __future__ import annotations
 

@@ -50,7 +50,6 @@ __all__ = [
     "TeacherMoved",
     "decode",
     "encode",
-    "fits",
     "session_for",
 ]
 
@@ -144,19 +143,11 @@ def session_for(config: dict[str, Any], current: Session) -> Session | None:
     if config == current.config.to_dict():
         return current
     try:
-        fields = {**config, "hidden": tuple(config.get("hidden", ()))}
-        new = NetConfig(**fields, max_units=current.config.max_units)
+        new = NetConfig.from_dict(config, max_units=current.config.max_units, where="teacher's config")
         return Session(new, build(new), max_iteration=current.max_iteration)
-    except (TuinetError, TypeError) as error:
+    except TuinetError as error:
         log.info("follow: cannot use the teacher's network: %s", error)
         return None
-
-
-def fits(session: Session, cursor: Cursor) -> bool:
-    """Whether ``cursor`` is a position of ``session`` (a teacher's line is checked, never trusted)."""
-    if not 1 <= cursor.iteration <= session.max_iteration or not -1 <= cursor.op <= session.last_op:
-        return False
-    return 0 <= cursor.cells <= (session.size(cursor.op) if cursor.op >= 0 else 0)
 
 
 # -- the link ------------------------------------------------------------------------------------
@@ -222,7 +213,7 @@ class Classroom:
         """The teacher publishes every new view; others do nothing."""
         if self.role != "teacher" or self._socket is None or view is None:
             return
-        line = encode(view.session.config, view.cursor, view.cell_mode)
+        line = encode(view.config, view.cursor, view.cell_mode)
         if line == self._sent:
             return
         try:

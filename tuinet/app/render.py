@@ -14,11 +14,11 @@ import numpy as np
 from rich.style import Style
 from rich.text import Text
 
-from tuinet.app.view import BoolMatrix, Role, Shown
-from tuinet.engine import Region, fmt
-from tuinet.engine.cells import FIXED_LIMIT
+from tuinet.app.shown import BoolMatrix, Role, Shown
 from tuinet.engine.names import shape_text
 from tuinet.engine.types import Matrix
+from tuinet.words.cells import Region
+from tuinet.words.numbers import FIXED_LIMIT, fmt
 
 __all__ = ["Block", "Palette", "flow", "matrix_block", "pick", "symbol_block"]
 

@@ -1,6 +1,4 @@
-"""The engine's errors live in :mod:`tuinet.errors` (a module importing no numpy); re-exported here."""
-
-from __future__ import annotations
+"""The engine's errors live in tuinet.errors (a module that imports no numpy, so tuinet.serve can use them)."""
 
 from tuinet.errors import ConfigError, DatasetError, TuinetError
 

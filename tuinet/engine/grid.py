@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tuinet.engine.errors import TuinetError
 from tuinet.engine.network import Network, Params
 from tuinet.engine.types import Matrix
+from tuinet.errors import TuinetError
 
 __all__ = [
     "MAX_GRID_SIDE",

@@ -89,7 +89,7 @@ def _size(name: str, default: int, top: int) -> str:
 
 def web_environment() -> dict[str, str]:
     """A browser tab's app environment: app_env, Textual's web-driver variables, and a clamped size."""
-    from tuinet.serve.process import app_env
+    from tuinet.serve.environment import app_env
 
     env = app_env("xterm-256color")
     env.update({name: os.environ[name] for name in WEB_VARIABLES if name in os.environ})

@@ -20,16 +20,14 @@ import fcntl
 import logging
 import os
 import pty
-import re
 import signal
 import struct
 import subprocess
 import sys
 import termios
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-import tuinet
+from tuinet.serve.environment import app_env, clean_term
 from tuinet.serve.forks import ForkServer
 from tuinet.serve.launch import Limits
 from tuinet.serve.logs import event
@@ -43,34 +41,6 @@ MAX_PENDING_INPUT = 1 << 20
 """Keys not yet accepted by the app beyond this are dropped (the app reads input as fast as it comes)."""
 GRACE_SECONDS = 2.0
 """How long a process has to quit after SIGHUP before SIGKILL."""
-_TERM_OK = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
-DEFAULT_TERM = "xterm-256color"
-
-
-def clean_term(term: str | None) -> str:
-    """The client's TERM if it looks like a terminal name, else a safe default (it goes into the app's env)."""
-    return term if term and _TERM_OK.fullmatch(term) else DEFAULT_TERM
-
-
-def app_env(term: str) -> dict[str, str]:
-    """The whole environment of a served app: nothing of the server's (it may hold passwords) leaks in.
-
-    COLUMNS/LINES are deliberately absent: they would override the pty's size and break resizes.
-    One BLAS thread keeps the per-session memory and thread count small.
-    """
-    source = str(Path(tuinet.__file__).resolve().parent.parent)
-    return {
-        "PATH": os.defpath,
-        "HOME": os.environ.get("HOME", "/"),
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "PYTHONUTF8": "1",
-        "PYTHONPATH": source,
-        "TERM": term,
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
 
 
 def set_winsize(fd: int, columns: int, rows: int) -> None:

@@ -18,22 +18,51 @@ import contextlib
 import logging
 import os
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import asyncssh
 
 from tuinet.classroom.protocol import REJOIN_STATUS, REPAINT_MARKER
 from tuinet.serve.auth import Role
-from tuinet.serve.forks import ForkServerError
-from tuinet.serve.groups import Group
+from tuinet.serve.fairshare import Governor
+from tuinet.serve.forks import ForkServer, ForkServerError
+from tuinet.serve.groups import Group, Renderers
+from tuinet.serve.hub import Hub
 from tuinet.serve.logs import event
 from tuinet.serve.process import AppProcess, clean_term
+from tuinet.serve.settings import Settings
+from tuinet.serve.spares import Spares
 from tuinet.serve.terminal import RESTORE, Command, FollowerKeys, clamp_size, group_key
 
-if TYPE_CHECKING:
-    from tuinet.serve.ssh import ClassroomServer, Connection
+__all__ = ["EXPLORER_NICE", "AppSession", "InputBudget", "SessionConnection", "SessionServer"]
 
-__all__ = ["EXPLORER_NICE", "AppSession", "InputBudget"]
+
+class SessionServer(Protocol):
+    """What a session needs of the server (ssh.ClassroomServer), named here so session.py need not import it."""
+
+    settings: Settings
+    forks: ForkServer
+    hub: Hub | None
+    renderers: Renderers | None
+    spares: Spares | None
+    governor: Governor
+    sessions: set[AppSession]
+
+    def app_args(self) -> list[str]: ...
+
+
+class SessionConnection(Protocol):
+    """What a session needs of its connection (ssh.Connection)."""
+
+    peer: str
+
+    @property
+    def server(self) -> SessionServer: ...
+
+    def disconnect(self, reason: str, code: int = ...) -> None: ...
+
+    def session_opened(self) -> None: ...
+
 
 NEEDS_TERMINAL = b"tuinet needs a terminal: connect with `ssh -t` (and without a command)\r\n"
 EXPLORER_NICE = 10
@@ -69,9 +98,9 @@ class InputBudget:
 class AppSession(asyncssh.SSHServerSession[bytes]):
     """One SSH session channel."""
 
-    def __init__(self, connection: Connection, role: Role) -> None:
+    def __init__(self, connection: SessionConnection, role: Role) -> None:
         self.connection = connection
-        self.server: ClassroomServer = connection.server
+        self.server = connection.server
         self.role = role
         self.chan: asyncssh.SSHServerChannel[bytes] | None = None
         self.term: str | None = None

@@ -10,10 +10,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from tuinet.engine.cells import fmt
 from tuinet.engine.network import Network
+from tuinet.engine.train import TrainResult
 from tuinet.engine.types import Matrix
-from tuinet.train import TrainResult
+from tuinet.words.numbers import fmt
 
 __all__ = ["MAX_TABLE_COLUMNS", "MAX_TABLE_ROWS", "ProgressBar", "config_line", "format_loss", "print_summary"]
 

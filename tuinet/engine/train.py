@@ -1,8 +1,8 @@
 """Headless training: run a network for N steps, stop where it diverges, report progress.
 
 Nothing here prints: the caller gets a TrainResult (and, with tracing, every step's Trace
-through a callback) and decides how to show it — JSON (tuinet.report) or a Rich summary
-(tuinet.summary).
+through a callback) and decides how to show it — JSON (tuinet.cli.report) or a Rich summary
+(tuinet.cli.summary).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tuinet.engine.errors import TuinetError
 from tuinet.engine.network import Network, Params
 from tuinet.engine.trace import Trace
 from tuinet.engine.types import Matrix
+from tuinet.errors import TuinetError
 
 __all__ = [
     "MAX_STEPS",

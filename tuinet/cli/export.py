@@ -7,12 +7,12 @@ traced); the text is made in full before anything is written, so a failure never
 from __future__ import annotations
 
 import itertools
-import sys
 
-from tuinet.engine.errors import TuinetError
-from tuinet.engine.export import export_markdown, export_python
 from tuinet.engine.history import History
 from tuinet.engine.network import Network
+from tuinet.errors import TuinetError
+from tuinet.fileio import write_text as write
+from tuinet.words.export import export_markdown, export_python
 
 __all__ = ["EXPORT_EPILOG", "FORMATS", "MAX_EXPORT_NUMBERS", "MAX_ITERATION", "ExportCommandError", "export", "write"]
 
@@ -66,16 +66,3 @@ def export(network: Network, iteration: int, form: str) -> str:
     if form == "py":
         return export_python(network, history, iteration)
     return export_markdown(network, history.trace(iteration))
-
-
-def write(text: str, path: str | None) -> None:
-    """Write ``text`` to ``path``, or to stdout when path is None or ``-``."""
-    if path is None or path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except OSError as error:
-        raise ExportCommandError(f"cannot write {path!r}: {error.strerror or error}") from None

@@ -21,8 +21,8 @@ from typing import Any, TextIO
 import numpy as np
 
 from tuinet.engine.trace import Trace
+from tuinet.engine.train import TrainResult
 from tuinet.engine.types import Matrix
-from tuinet.train import TrainResult
 
 __all__ = ["NON_FINITE_HELP", "json_number", "matrix_json", "trace_json", "write_report"]
 

@@ -14,14 +14,14 @@ import sys
 from typing import NoReturn
 
 from tuinet import __version__
+from tuinet.app.sessionfile import load as load_session
+from tuinet.cli.export import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, write
+from tuinet.cli.memory import keep_freed_memory
+from tuinet.cli.options import add_network_options, config_from_args, int_in_range, positive_int
+from tuinet.cli.report import NON_FINITE_HELP, trace_json, write_report
 from tuinet.engine import NetConfig, build
-from tuinet.engine.errors import TuinetError
-from tuinet.exporting import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, write
-from tuinet.memory import keep_freed_memory
-from tuinet.options import add_network_options, config_from_args, int_in_range, positive_int
-from tuinet.report import NON_FINITE_HELP, trace_json, write_report
-from tuinet.sessionfile import load as load_session
-from tuinet.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
+from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
+from tuinet.errors import TuinetError
 
 __all__ = ["THEMES", "OneLineParser", "UsageError", "build_parser", "main"]
 
@@ -213,7 +213,7 @@ def _train(args: argparse.Namespace) -> int:
         # Imported here so that `--json` (the scripted use) does not pay for importing Rich.
         from rich.console import Console
 
-        from tuinet.summary import ProgressBar, print_summary
+        from tuinet.cli.summary import ProgressBar, print_summary
 
         console = Console(file=sys.stdout, highlight=False)
         with ProgressBar(console, args.steps, enabled=console.is_terminal) as bar:
