@@ -181,7 +181,11 @@ def _kron(network: Network, params: Params, trace: Trace, count: int) -> Report:
     attempts = []
     for k in range(network.L, 0, -1):
         a, d, W = trace[f"a{k - 1}"], trace[f"delta{k}"], trace[f"W{k}"]
-        attempts.append(attempt(f"np.kron(a{k - 1}.T, delta{k})", W.shape, lambda a=a, d=d: np.kron(a.T, d)))
+
+        def product(a: Matrix = a, d: Matrix = d) -> Matrix:
+            return np.asarray(np.kron(a.T, d), dtype=np.float64)
+
+        attempts.append(attempt(f"np.kron(a{k - 1}.T, delta{k})", W.shape, product))
 
         def run(a: Matrix = a, d: Matrix = d, W: Matrix = W) -> Matrix:
             out = W.copy()
@@ -208,7 +212,11 @@ def _no_transpose(network: Network, params: Params, trace: Trace, count: int) ->
     notes = []
     for k in range(network.L, 0, -1):
         a, d, dW = trace[f"a{k - 1}"], trace[f"delta{k}"], trace[f"dW{k}"]
-        tried = attempt(f"a{k - 1}.dot(delta{k})", dW.shape, lambda a=a, d=d: a.dot(d))
+
+        def product(a: Matrix = a, d: Matrix = d) -> Matrix:
+            return np.asarray(a.dot(d), dtype=np.float64)
+
+        tried = attempt(f"a{k - 1}.dot(delta{k})", dW.shape, product)
         attempts.append(tried)
         if tried.ran and tried.value is not None and tried.value.shape == dW.shape:
             diff = float(np.max(np.abs(tried.value - dW)))
