@@ -19,6 +19,7 @@ from tuinet.cli.export import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, wri
 from tuinet.cli.memory import keep_freed_memory
 from tuinet.cli.options import add_network_options, config_from_args, int_in_range, positive_int
 from tuinet.cli.report import NON_FINITE_HELP, trace_json, write_report
+from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_transcript_options
 from tuinet.engine import NetConfig, build
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
 from tuinet.errors import TuinetError
@@ -116,6 +117,7 @@ def build_parser() -> OneLineParser:
         metavar="N",
         help="decimal places shown, 1 to 8 (default: %(default)s)",
     )
+    add_notation_option(ui)
     # Set by `tuinet serve` for the apps it starts (tuinet/app/follow.py); not for people.
     ui.add_argument("--served-as", choices=("solo", "teacher", "student"), help=argparse.SUPPRESS)
     ui.add_argument("--follow-fd", type=int, help=argparse.SUPPRESS)
@@ -156,6 +158,17 @@ def build_parser() -> OneLineParser:
     )
     output.add_argument("--format", choices=FORMATS, default="py", help="py or md (default: %(default)s)")
     output.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (default: stdout)")
+    add_notation_option(output)
+    teller = commands.add_parser(
+        "transcript",
+        help="print what the screen explains, step by step, as plain text (screen readers, handouts, logs)",
+        description="Print, step by step, what the app explains: the same words and numbers, plain UTF-8, "
+        "no colour or box drawing.",
+        epilog=TRANSCRIPT_EPILOG,
+        formatter_class=_HelpFormatter,
+    )
+    add_network_options(teller)
+    add_transcript_options(teller)
     # Listed for --help only: _dispatch hands everything after `serve` to tuinet/serve/cli.py.
     commands.add_parser("serve", help="serve the app to a class over SSH or the web; see `tuinet serve --help`")
     return parser
@@ -194,8 +207,12 @@ def _dispatch(argv: list[str]) -> int:
     if args.command == "serve":
         raise UsageError("put serve's options after it: tuinet serve --ssh -- <network options>")
     if args.command == "export":
-        write(export(build(config_from_args(args)), args.iteration, args.format), args.output)
+        write(export(build(config_from_args(args)), args.iteration, args.format, args.notation), args.output)
         return 0
+    if args.command == "transcript":
+        from tuinet.cli.transcript import run
+
+        return run(args)
     return _open_app(args)
 
 
@@ -239,7 +256,15 @@ def _open_app(args: argparse.Namespace) -> int:
         from tuinet.app.follow import Classroom
 
         classroom = Classroom(args.served_as, args.follow_fd)
-    app = make_app(config, theme=args.theme, digits=args.digits, saved=saved, network=network, classroom=classroom)
+    app = make_app(
+        config,
+        theme=args.theme,
+        digits=args.digits,
+        saved=saved,
+        network=network,
+        classroom=classroom,
+        notation=args.notation,
+    )
     app.run(mouse=not args.no_mouse)
     # 0 after q; 128 + N after signal N (tuinet/app/signals.py); 1 if the app itself failed.
     return app.return_code or 0

@@ -125,6 +125,7 @@ def formula(op: Operation, t: Terms) -> str:
     if op.result == "e":
         return f"{R} = {fn(first.name)} − {fn(second.name)}"
     grad = loss_factor(t.facts)[0].replace("e", fn("e"), 1)
+    grad = f"({grad})" if "/" in grad else grad  # (e/4) ⊙ σ′(z2): the division before the product
     return f"{R} = {grad} ⊙ {fn(second.name)}"
 
 
