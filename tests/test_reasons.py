@@ -48,10 +48,23 @@ def test_the_loss_kind_decides_dC_da(loss: str, want: str) -> None:
 
 
 def test_sse_loss_says_2e() -> None:
-    trace, facts, ops = setup()
-    facts = Facts(**{**facts.__dict__, "loss": "sse"})
-    reason = explain(ops["delta2"], trace, facts, get_profile("tuinet"))
+    trace, facts, ops = setup(NetConfig(loss="sse"))
+    assert facts.loss == "sse"  # from the network's explicit loss kind
+    reason = explain(ops["delta2"], trace, facts, get_profile("tuinet"), cell=(1, 0))
     assert "∂C/∂a2 = 2e" in " ".join(reason.full) and "2e ⊙ σ′(z2)" in reason.formula
+    assert np.isclose(trace["delta2"][1, 0], 2 * trace["e"][1, 0] * trace["dadz2"][1, 0], rtol=1e-14)
+    assert reason.cell.startswith("δ2[1,0] = 2 × e[1,0] × σ′(z2)[1,0]")
+    assert reason.cell.endswith(fmt(float(trace["delta2"][1, 0]), 3))
+    loss = explain(ops["loss"], trace, facts, get_profile("tuinet"), cell=(0, 0))
+    assert loss.formula == "C = Σ e²" and loss.cell.endswith(fmt(trace.loss, 4))
+
+
+def test_frozen_update_is_said() -> None:
+    trace, facts, ops = setup(NetConfig(frozen=("W1",)))
+    assert ops["W1_new"].frozen
+    reason = explain(ops["W1_new"], trace, facts, get_profile("tuinet"), cell=(0, 1))
+    assert reason.cell == f"W1′[0,1] = W1[0,1] = {fmt(float(trace['W1'][0, 1]), 3)}  (frozen: not updated)"
+    assert "W1 is frozen in this network: W1′ = W1." in reason.full and "(frozen" in reason.formula
 
 
 def test_weight_gradient_derivation_and_its_cell_terms() -> None:

@@ -44,7 +44,7 @@ class Facts:
             network.L,
             tuple(f.name for f in network.f),
             tuple(f.symbol for f in network.f),
-            str(network.config.loss),
+            str(network.loss_kind),
             network.batch_rows,
             network.sizes[-1],
             network.config.lr,
@@ -209,6 +209,8 @@ def cell_terms(op: Operation, trace: Trace, t: Terms, row: int, col: int, digits
     first, second = op.operands
     x, w = (float(trace[o.name][row, col]) for o in op.operands)
     A_, B_ = at(first.name, row, col), at(second.name, row, col)
+    if op.kind is OpKind.UPDATE and getattr(op, "frozen", False):
+        return f"{R} = {A_} = {v}  (frozen: not updated)"
     if op.kind is OpKind.UPDATE:
         lr = t.facts.lr
         return f"{R} = {A_} − lr·{B_} = {fmt(x, digits)} − {lr:g}×{factor(w, digits)} = {v}"
