@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from tuinet.app.files import ask_export, ask_load, ask_save, open_why, restore
 from tuinet.app.follow import Classroom
 from tuinet.app.panes import MatrixPane, StagePane
+from tuinet.app.profiles import ProfileNotation, notation_for
 from tuinet.app.screens import HelpScreen, JumpScreen
 from tuinet.app.session import Cursor, Granularity, Session
 from tuinet.app.sessionfile import SavedSession
@@ -32,8 +33,6 @@ from tuinet.app.status import EquationPane, PaneBar, StatusBar
 from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
 from tuinet.app.view import PANES, StepView
 from tuinet.engine import NetConfig, Network, OpKind
-from tuinet.words.notation import DEFAULT as DEFAULT_NOTATION
-from tuinet.words.notation import Profile, get_profile
 
 __all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
 
@@ -72,6 +71,9 @@ class TuinetApp(App[None]):
         Binding("s", "why('signs')", "Sign conventions", show=False),
         Binding("m", "why('map')", "Prediction map", show=False),
         Binding("x", "export", "Export", show=False),
+        Binding("n", "notation", "Notation", show=False),
+        Binding("w", "mistakes", "Mistakes", show=False),
+        Binding("d", "derivation", "Derivation", show=False),
         Binding("ctrl+s", "save", "Save", show=False),
         Binding("ctrl+o", "load", "Open", show=False),
         Binding("r", "reset", "Reset", show=False),
@@ -114,8 +116,8 @@ class TuinetApp(App[None]):
         self._speed = 2
         self.pinned: str | None = None
         """The pane shown in compact layouts; None follows the current operation."""
-        self.notation: Profile = get_profile(DEFAULT_NOTATION)
-        """How matrices are named and oriented (``n`` cycles; words/notation.py)."""
+        self.notation: ProfileNotation = notation_for(session.network)
+        """How matrices are named and oriented (``n`` cycles; app/profiles.py, words/notation.py)."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -192,10 +194,17 @@ class TuinetApp(App[None]):
             self._extend_to(target.iteration)  # far ahead: compute in a worker, keep the keys alive
             return
         view = self.view
-        if view is not None and view.cursor == target and view.cell_mode == self.cell_mode:
+        if (
+            view is not None
+            and view.cursor == target
+            and view.cell_mode == self.cell_mode
+            and view.notation is self.notation
+        ):
             return
         self.session.cursor = target
-        new = StepView(self.session, target, previous=view, cell_mode=self.cell_mode, digits=self.digits)
+        new = StepView(
+            self.session, target, previous=view, cell_mode=self.cell_mode, digits=self.digits, notation=self.notation
+        )
         self._show_active_pane(new)  # first, so the pane switch lands in the same frame as the numbers
         self.view = new
 
@@ -283,6 +292,27 @@ class TuinetApp(App[None]):
     def action_why(self, key: str) -> None:
         open_why(self, key)
 
+    def action_notation(self) -> None:
+        """``n``: the next notation profile; every widget relabels (and Nielsen transposes) at the next frame."""
+        self.notation = self.notation.next()
+        profile = self.notation.profile
+        self.notify(f"notation: {profile.name} — {profile.title}" + (f". {profile.once}" if profile.once else ""))
+        self._go(self._target)
+
+    def action_mistakes(self) -> None:
+        from tuinet.app.mistakes import MistakesScreen  # on first use
+
+        if not isinstance(self.screen, MistakesScreen):
+            self.push_screen(MistakesScreen())
+
+    def action_derivation(self) -> None:
+        from tuinet.app.derivation import DerivationScreen  # on first use
+
+        if isinstance(self.screen, DerivationScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(DerivationScreen())
+
     def action_export(self) -> None:
         ask_export(self)
 
@@ -350,5 +380,5 @@ def make_app(
     if saved is not None:
         config, theme, digits = saved.config, saved.theme, saved.digits
     app = TuinetApp(Session(config, network), theme=theme, digits=digits, saved=saved, classroom=classroom)
-    app.notation = get_profile(notation)
+    app.notation = notation_for(app.session.network, notation)
     return app

@@ -211,7 +211,7 @@ class MatrixPane(MatrixWidget):
         self.watch_view(self.view)
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
-        return (self.pane, view.pane_key(self.pane), view.digits, self.app.theme)
+        return (self.pane, view.pane_key(self.pane), view.digits, self.app.theme, _notation(view))
 
     def variants(self, view: StepView, width: int) -> Iterator[Text]:
         """The five panes: the compact pane is as tall as the tallest, so switching never re-lays out."""
@@ -282,10 +282,10 @@ class StagePane(MatrixWidget):
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
-            return ("start", view.cursor.iteration, view.digits, self.app.theme)
+            return ("start", view.cursor.iteration, view.digits, self.app.theme, _notation(view))
         names = view.op.names
         parts = [(view.shown(n).filled, view.shown(n).region) for n in names]
-        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
+        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme, _notation(view))
 
     def watch_view(self, view: StepView | None) -> None:
         if view is not None:
@@ -306,7 +306,7 @@ class StagePane(MatrixWidget):
         session = view.session
         for op in session.schedule:
             cursor = Cursor(view.cursor.iteration, op.index, session.size(op.index))
-            yield self.build(StepView(session, cursor, digits=view.digits), width)
+            yield self.build(StepView(session, cursor, digits=view.digits, notation=view.notation), width)
 
     def build(self, view: StepView, width: int) -> Text:
         op = view.op
@@ -340,6 +340,8 @@ class StagePane(MatrixWidget):
         kind = op.kind
         operands = [block(o.name, o.transpose) for o in op.operands]
         if kind is OpKind.MATMUL:
+            if getattr(view.notation, "columns", False):  # column vectors: Rᵀ = Bᵀ·Aᵀ, so z = W·a, ∇W = δ·a_prevᵀ
+                operands.reverse()
             parts = [operands[0], _op("·"), operands[1]]
             if op.bias:
                 parts += [_op("+"), block(op.bias)]
@@ -359,6 +361,10 @@ class StagePane(MatrixWidget):
         height = max(len(p.lines) for p in parts)
         parts = [symbol_block(p.lines[0].plain, height) if p.width and not p.lines[1:] else p for p in parts]
         return flow(parts, width, gap=1)
+
+
+def _notation(view: StepView) -> str:
+    return "" if view.notation is None else view.notation.name
 
 
 def _op(symbol: str) -> Block:

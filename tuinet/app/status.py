@@ -10,6 +10,7 @@ from textual.reactive import reactive, var
 from textual.widget import Widget
 
 from tuinet.app.panes import PANE_TITLES
+from tuinet.app.reasons import equation_text
 from tuinet.app.view import PANES, StepView
 from tuinet.words.numbers import fmt
 
@@ -63,7 +64,7 @@ class StatusBar(Widget):
             parts += [(" · start", "")]
         else:
             parts += [(f" · {op.phase}", ""), (f" · op {op.index + 1}/{len(view.session.schedule)} ", "dim")]
-            parts += [(view.trace.label(op.result), "bold")]
+            parts += [(view.shown(op.result).label, "bold")]
             if view.cell_mode:
                 size = view.session.size(op.index)
                 parts += [(f" · cell {cursor.cells}/{size}", "dim")]
@@ -106,7 +107,7 @@ class EquationPane(Widget):
 
     DEFAULT_CSS = """
     EquationPane {
-        height: 2;
+        height: 6;
         padding: 0 1;
         border-left: thick $accent;
         margin: 0 0 0 0;
@@ -122,7 +123,7 @@ class EquationPane(Widget):
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
             return
-        key = (view.cursor, view.cell_mode, view.digits)
+        key = (view.cursor, view.cell_mode, view.digits, None if view.notation is None else view.notation.name)
         if key != self._key:
             self._key = key
             self.refresh()  # a fixed height (app.tcss): new text never needs a layout pass
@@ -142,12 +143,7 @@ class EquationPane(Widget):
                 ("   lr = ", "dim"),
                 f"{view.session.config.lr:g}",
             )
-        text = Text.assemble((op.formula, "bold"), "    ", (op.shapes, ""), ("   " + op.note, "dim"))
-        cell = view.cell
-        if cell is not None:
-            text.append("\n")
-            text.append(cell.text)
-        return text
+        return equation_text(view, op, self.app.console, self.content_size.width, self.content_size.height)
 
 
 class PaneBar(Widget):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from typing import Protocol
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -22,6 +23,19 @@ from tuinet.engine.types import Matrix
 from tuinet.words.cells import Cell, Region, explain_cell
 
 BoolMatrix = npt.NDArray[np.bool_]
+
+
+class Notation(Protocol):
+    """How matrices are named and oriented on screen (a notation profile: app/profiles.py)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def columns(self) -> bool: ...
+
+    def present(self, shown: Shown) -> Shown: ...
+
 
 __all__ = ["PANES", "Role", "Shown", "StepView"]
 
@@ -101,8 +115,11 @@ class StepView:
         previous: StepView | None = None,
         cell_mode: bool = False,
         digits: int = 3,
+        notation: Notation | None = None,
     ) -> None:
         self.session = session
+        self.notation = notation
+        """The notation profile every shown matrix passes through (app/profiles.py); None: tuinet's own."""
         self.digits = digits
         self.cursor = cursor
         self.trace: Trace = session.history.trace(cursor.iteration)
@@ -173,6 +190,8 @@ class StepView:
                 values = mixed.reshape(values.shape)
         role, region = self._role(name)
         shown = Shown(name, self.trace.label(name), values, filled, role, region)
+        if self.notation is not None:  # THE place a profile relabels and orients a matrix
+            shown = self.notation.present(shown)
         self._shown[key] = shown
         return shown
 
@@ -195,7 +214,7 @@ class StepView:
         if previous is None:
             return None
         now, before = self.shown(name), previous.shown(name)
-        if now.filled == 0:
+        if now.filled == 0 or now.values.shape != before.values.shape:  # another notation's orientation
             return None
         mask_now = now.filled_mask()
         mask_before = before.filled_mask()

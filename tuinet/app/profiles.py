@@ -1,0 +1,85 @@
+"""A notation profile on screen: the one place a matrix is relabelled and oriented for the learner's source.
+
+``ProfileNotation.present`` is what the view calls for every matrix it shows (status, equation, stage, panes,
+why-views all read the view's Shown, so they all use it): the label becomes the profile's, and for a
+column-vector profile (Nielsen) the values, the filled cells, the highlights and the shape are transposed.
+The numbers are the engine's, unchanged. ``explain`` gives the equation's words (words/reasons.py) in the
+same profile. This module imports no UI library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from tuinet.app.view import BoolMatrix, Shown
+from tuinet.engine.network import Network
+from tuinet.engine.trace import Operation, Trace
+from tuinet.words.cells import Region
+from tuinet.words.notation import DEFAULT, Profile, get_profile, next_name
+from tuinet.words.reasons import Reason, explain
+from tuinet.words.terms import Facts, Terms
+
+__all__ = ["ProfileNotation", "TransposedShown", "notation_for"]
+
+
+@dataclass(frozen=True, eq=False)
+class TransposedShown(Shown):
+    """A matrix drawn transposed: ``values`` is the engine's matrix ᵀ; cells still fill in the engine's order."""
+
+    def filled_mask(self) -> BoolMatrix:
+        rows, cols = self.values.shape
+        # The engine fills its (cols × rows) matrix row by row; drawn transposed, that is column by column.
+        return (np.arange(self.values.size).reshape(cols, rows) < self.filled).T
+
+
+def _swap(region: Region | None) -> Region | None:
+    if region is None or region.kind == "all":
+        return region
+    if region.kind == "row":
+        return Region("col", j=region.i)
+    if region.kind == "col":
+        return Region("row", i=region.j)
+    return Region("cell", region.j, region.i)
+
+
+@dataclass(frozen=True, eq=False)
+class ProfileNotation:
+    """A profile bound to one network (its layers and activations name the matrices)."""
+
+    profile: Profile
+    facts: Facts
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    @property
+    def columns(self) -> bool:
+        return self.profile.columns
+
+    @property
+    def terms(self) -> Terms:
+        return Terms(self.profile, self.facts)
+
+    def label(self, key: str) -> str:
+        return self.profile.label(key, self.facts.L, self.facts.activations)
+
+    def present(self, shown: Shown) -> Shown:
+        """``shown`` in this profile's names and orientation (the numbers unchanged)."""
+        label = self.label(shown.name)
+        if not self.profile.columns:
+            return shown if label == shown.label else replace(shown, label=label)
+        return TransposedShown(shown.name, label, shown.values.T, shown.filled, shown.role, _swap(shown.region))
+
+    def explain(self, op: Operation, trace: Trace, cell: tuple[int, int] | None, digits: int) -> Reason:
+        return explain(op, trace, self.facts, self.profile, cell, digits)
+
+    def next(self, extra: tuple[str, ...] = ()) -> ProfileNotation:
+        """The next profile in the ``n`` cycle, for the same network."""
+        return ProfileNotation(get_profile(next_name(self.profile.name, extra)), self.facts)
+
+
+def notation_for(network: Network, name: str = DEFAULT) -> ProfileNotation:
+    return ProfileNotation(get_profile(name), Facts.of(network))
