@@ -7,7 +7,7 @@ iteration on screen). The stepping keys still work underneath; the lab follows t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,12 +16,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tuinet.app.actions.base import Host
 from tuinet.app.derivation import STEP_BINDINGS
 from tuinet.app.view import StepView
 from tuinet.words.mistakes import MISTAKES, run_mistake
-
-if TYPE_CHECKING:
-    from tuinet.app.app import TuinetApp
 
 __all__ = ["MistakesScreen"]
 
@@ -67,8 +65,7 @@ class MistakesScreen(ModalScreen[None]):
             self._show()
 
     def _show(self) -> None:
-        app: TuinetApp = self.app  # type: ignore[assignment]
-        session = app.session
+        session = cast(Host, self.app).session
         iteration = max(1, self._iteration)
         name = NAMES[self.index]
         report = run_mistake(name, session.network, session.history.params_at(iteration), iteration, ITERATIONS)
@@ -78,7 +75,7 @@ class MistakesScreen(ModalScreen[None]):
             tabs.append(f" {number} {other} ", "reverse bold" if other == name else "dim")
         text.append_text(tabs)
         text.append(f"\n\nat iteration {iteration}, on this network\n\n", "dim")
-        for line in report.lines(digits=app.digits + 1):
+        for line in report.lines(digits=session.digits + 1):
             head, _, rest = line.strip().partition(": ")
             style = {"wrong": "bold red", "right": "bold green", "symptom": "bold", "fix": "bold"}.get(head, "")
             if rest and head in ("mistake", "wrong", "right", "numpy", "symptom", "fix", "gradient check"):

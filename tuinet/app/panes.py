@@ -18,11 +18,10 @@ from textual.geometry import Size
 from textual.reactive import var
 from textual.widget import Widget
 
+from tuinet.app.layout import PANES
 from tuinet.app.render import Block, Palette, flow, matrix_block, symbol_block
-from tuinet.app.session import Cursor
-from tuinet.app.view import PANES, StepView
+from tuinet.app.view import StepView
 from tuinet.engine import OpKind
-from tuinet.words.formulas import LOSS_HEAD, loss_of
 
 __all__ = ["PANE_TITLES", "MatrixPane", "MatrixWidget", "StagePane"]
 
@@ -84,7 +83,7 @@ class MatrixWidget(Widget):
         self._key: tuple[object, ...] | None = None
         self._laid_out: dict[tuple[int, str], Text] = {}
         self._palette: tuple[str, Palette] | None = None
-        self._height_for: tuple[object, int] | None = None
+        self._height_for: tuple[object, int, str] | None = None
         self.max_rows = 8
 
     def palette(self) -> Palette:
@@ -117,7 +116,7 @@ class MatrixWidget(Widget):
         width = self.content_size.width
         if not width:
             return
-        self._height_for = (view.session, width)
+        self._height_for = (view.layout, width, view.notation.name)
         tallest = max(len(text.split()) for text in self.variants(view, max(10, width)))
         self.styles.height = tallest + 1  # + the top border
 
@@ -139,7 +138,7 @@ class MatrixWidget(Widget):
         key = self.content_key(view)
         if key == self._key:
             return
-        if self.fits_all and (view.session, self.content_size.width) != self._height_for:
+        if self.fits_all and (view.layout, self.content_size.width, view.notation.name) != self._height_for:
             self._fix_height(view)
         width = self.content_size.width
         before = self._laid_out.get((width, self.app.theme))
@@ -211,7 +210,7 @@ class MatrixPane(MatrixWidget):
         self.watch_view(self.view)
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
-        return (self.pane, view.pane_key(self.pane), view.digits, self.app.theme, _notation(view))
+        return (self.pane, view.pane_key(self.pane), view.digits, self.app.theme, view.notation.name)
 
     def variants(self, view: StepView, width: int) -> Iterator[Text]:
         """The five panes: the compact pane is as tall as the tallest, so switching never re-lays out."""
@@ -231,7 +230,7 @@ class MatrixPane(MatrixWidget):
             title = ("▶ " if involved else "") + self._title()
             if title != self.border_title:
                 self.border_title = title
-            if self.pane == "inputs" and view.session.config.batch != "full":
+            if self.pane == "inputs" and view.config.batch != "full":
                 self.border_subtitle = f"row {view.trace.rows[0]} of X"
         super().watch_view(view)
 
@@ -282,10 +281,10 @@ class StagePane(MatrixWidget):
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
-            return ("start", view.cursor.iteration, view.digits, self.app.theme, _notation(view))
+            return ("start", view.cursor.iteration, view.digits, self.app.theme, view.notation.name)
         names = view.op.names
         parts = [(view.shown(n).filled, view.shown(n).region) for n in names]
-        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme, _notation(view))
+        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme, view.notation.name)
 
     def watch_view(self, view: StepView | None) -> None:
         if view is not None:
@@ -293,7 +292,7 @@ class StagePane(MatrixWidget):
             title = (
                 f"Iteration {view.cursor.iteration}"
                 if op is None
-                else f"Operation {op.index + 1}/{len(view.session.schedule)} · {op.phase}"
+                else f"Operation {op.index + 1}/{view.op_count} · {op.phase}"
             )
             if title != self.border_title:  # the setter refreshes even when the value is the same
                 self.border_title = title
@@ -303,10 +302,8 @@ class StagePane(MatrixWidget):
 
     def variants(self, view: StepView, width: int) -> Iterator[Text]:
         """Every operation of the iteration on screen, complete."""
-        session = view.session
-        for op in session.schedule:
-            cursor = Cursor(view.cursor.iteration, op.index, session.size(op.index))
-            yield self.build(StepView(session, cursor, digits=view.digits, notation=view.notation), width)
+        for variant in view.stage_variants:
+            yield self.build(variant, width)
 
     def build(self, view: StepView, width: int) -> Text:
         op = view.op
@@ -340,7 +337,7 @@ class StagePane(MatrixWidget):
         kind = op.kind
         operands = [block(o.name, o.transpose) for o in op.operands]
         if kind is OpKind.MATMUL:
-            if getattr(view.notation, "columns", False):  # column vectors: Rᵀ = Bᵀ·Aᵀ, so z = W·a, ∇W = δ·a_prevᵀ
+            if view.notation.columns:  # column vectors: Rᵀ = Bᵀ·Aᵀ, so z = W·a and ∇W = δ·a_prevᵀ
                 operands.reverse()
             parts = [operands[0], _op("·"), operands[1]]
             if op.bias:
@@ -352,19 +349,15 @@ class StagePane(MatrixWidget):
         elif kind is OpKind.ELEMENTWISE:
             parts = [operands[0], _op("−" if op.result == "e" else "⊙"), operands[1]]
         elif kind is OpKind.LOSS:
-            parts = [_op(f"{LOSS_HEAD[loss_of(op)]}("), operands[0], _op(")²")]
+            parts = [_op("½Σ(" if op.scale == 1.0 else "½·mean("), operands[0], _op(")²")]
         elif kind is OpKind.REDUCE:
             parts = [_op("Σ_rows"), operands[0]]
         else:  # update
-            parts = [operands[0]] if op.frozen else [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
+            parts = [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
         parts += [_op("→"), block(op.result)]
         height = max(len(p.lines) for p in parts)
         parts = [symbol_block(p.lines[0].plain, height) if p.width and not p.lines[1:] else p for p in parts]
         return flow(parts, width, gap=1)
-
-
-def _notation(view: StepView) -> str:
-    return "" if view.notation is None else view.notation.name
 
 
 def _op(symbol: str) -> Block:

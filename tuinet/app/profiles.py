@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from tuinet.app.view import BoolMatrix, Shown
+from tuinet.app.shown import BoolMatrix, Shown
 from tuinet.engine.network import Network
 from tuinet.engine.trace import Operation, Trace
 from tuinet.words.cells import Region

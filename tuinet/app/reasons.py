@@ -11,10 +11,12 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from tuinet.app.profiles import ProfileNotation, notation_for
+from tuinet.app.profiles import ProfileNotation
 from tuinet.app.view import StepView
 from tuinet.engine.trace import Operation
+from tuinet.words.notation import DEFAULT, get_profile
 from tuinet.words.reasons import Reason
+from tuinet.words.terms import Facts
 
 __all__ = ["MORE", "equation_text", "reason_of"]
 
@@ -23,7 +25,9 @@ MORE = " … d: the whole derivation"
 
 def reason_of(view: StepView, op: Operation) -> Reason:
     """The current operation's reason in the view's notation, with the cell just computed (if stepping cells)."""
-    notation = view.notation if isinstance(view.notation, ProfileNotation) else notation_for(view.session.network)
+    notation = view.notation
+    if not isinstance(notation, ProfileNotation):  # a view composed without a profile: tuinet's own words
+        notation = ProfileNotation(get_profile(DEFAULT), Facts.of_trace(view.trace, view.config))
     cell = view.cell
     at = (cell.row, cell.col) if cell is not None else None
     return notation.explain(op, view.trace, at, view.digits)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tuinet.engine.config import NetConfig
 from tuinet.engine.network import Network
 from tuinet.engine.trace import Operation, OpKind, Trace
 from tuinet.words.notation import Profile
@@ -50,6 +51,31 @@ class Facts:
             network.config.lr,
             network.config.bias,
         )
+
+    @staticmethod
+    def of_trace(trace: Trace, config: NetConfig) -> Facts:
+        """From a trace and its config (when no network is at hand, e.g. a view composed in a test)."""
+        return _facts_of_trace(trace, config.lr)
+
+
+_NAMES = {"σ": "sigmoid", "tanh": "tanh", "relu": "relu", "id": "linear"}
+
+
+def _facts_of_trace(trace: Trace, lr: float) -> Facts:
+    """The same facts read from a trace's schedule (its activation and loss operations say them explicitly)."""
+    acts = tuple(op for op in trace.schedule if op.kind is OpKind.ACTIVATION)
+    loss = next(op for op in trace.schedule if op.kind is OpKind.LOSS)
+    e = trace["e"]
+    return Facts(
+        trace.layers,
+        tuple(_NAMES.get(op.symbol, op.symbol) for op in acts),
+        tuple(op.symbol for op in acts),
+        str(loss.loss),
+        int(e.shape[0]),
+        int(e.shape[1]),
+        lr,
+        trace.bias,
+    )
 
 
 def loss_factor(facts: Facts) -> tuple[str, str]:
