@@ -132,3 +132,14 @@ async def test_help_has_the_glossary_and_no_misleading_sentence() -> None:
         assert "∂C/∂z" in glossary and "outputs×inputs" in glossary
         texts = " ".join(str(w.content) for w in app.screen.query(Static))
         assert "Everything shown is ∂C/∂W" not in texts and "not ∂C/∂W2" in texts
+
+
+async def test_why_views_say_the_names_in_the_active_notation() -> None:
+    app = make_app(NetConfig(), notation="tutorial")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        text = pane_text(app, "SignsView")
+        assert "in your names (tutorial): e is your −delta2, δ2 is your −dC_dw2" in text.replace("\n", " ")
+        await pilot.press("o")
+        text = pane_text(app, "OuterView").replace("\n", " ")
+        assert "δ2 is your −dC_dw2" in text and "dW2 is your −a1.T@dC_dw2" in text

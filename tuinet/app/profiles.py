@@ -21,7 +21,7 @@ from tuinet.words.notation import DEFAULT, Profile, get_profile, next_name
 from tuinet.words.reasons import Reason, explain
 from tuinet.words.terms import Facts, Terms
 
-__all__ = ["ProfileNotation", "TransposedShown", "notation_for"]
+__all__ = ["ProfileNotation", "TransposedShown", "names_line", "notation_for"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +79,25 @@ class ProfileNotation:
     def next(self, extra: tuple[str, ...] = ()) -> ProfileNotation:
         """The next profile in the ``n`` cycle, for the same network."""
         return ProfileNotation(get_profile(next_name(self.profile.name, extra)), self.facts)
+
+
+def names_line(notation: object, keys: tuple[str, ...]) -> str:
+    """For the why-views (drawn in tuinet's names): how the active profile names ``keys``, and the first note."""
+    if not isinstance(notation, ProfileNotation) or notation.name == DEFAULT:
+        return ""
+    pairs = [f"{key_label} is your {notation.label(k)}" for k in keys if (key_label := _maths(k)) != notation.label(k)]
+    notes = [n for n in (notation.profile.note(k, notation.facts.L, notation.facts.activations) for k in keys) if n]
+    head = f"in your names ({notation.name}): " + ", ".join(pairs) if pairs else f"notation {notation.name}"
+    turned = (
+        ". This view is drawn as tuinet draws it (rows are samples): every matrix here is your matrix ᵀ"
+        if notation.columns
+        else ""
+    )
+    return head + (f". {notes[-1]}" if notes else "") + turned
+
+
+def _maths(key: str) -> str:
+    return get_profile(DEFAULT).label(key, 0)
 
 
 def notation_for(network: Network, name: str = DEFAULT) -> ProfileNotation:
