@@ -78,7 +78,8 @@ class MistakesScreen(ModalScreen[None]):
         for line in report.lines(digits=session.digits + 1):
             head, _, rest = line.strip().partition(": ")
             style = {"wrong": "bold red", "right": "bold green", "symptom": "bold", "fix": "bold"}.get(head, "")
-            if rest and head in ("mistake", "wrong", "right", "numpy", "symptom", "fix", "gradient check"):
+            top = not line.startswith("    ")  # the loss table's rows are indented further: kept as they are
+            if top and rest and head in ("mistake", "wrong", "right", "numpy", "symptom", "fix", "gradient check"):
                 text.append(f"{head}: ", style or "bold")
                 text.append(rest + "\n")
             else:

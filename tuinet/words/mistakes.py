@@ -87,8 +87,8 @@ class Report:
         out += [f"  numpy: {a.text()}" for a in self.attempts]
         if self.rel_error is not None:
             out.append(
-                f"  gradient check: largest relative error {self.rel_error:.3g} with the mistake, "
-                f"{(self.rel_error_right or 0.0):.3g} with the right σ′ (below 1e-5 passes)"
+                f"  gradient check: largest relative error {self.rel_error:.2e} with the mistake, "
+                f"{(self.rel_error_right or 0.0):.2e} with the right σ′ (below 1e-05 passes)"
             )
         if self.losses_wrong:
             width = len(self.losses_wrong)
