@@ -167,3 +167,16 @@ def test_cycle_and_errors() -> None:
     assert [next_name(n) for n in NAMES] == [*NAMES[1:], NAMES[0]]
     with pytest.raises(NotationError, match="--notation must be one of tuinet, tutorial, trask, nielsen"):
         get_profile("textbook")
+
+
+@pytest.mark.parametrize(("loss", "dW2"), [("mean", "−a1.T@dC_dw2/4"), ("sse", "−2·a1.T@dC_dw2")])
+def test_labels_carry_the_loss_factor_the_learners_program_lacks(loss: str, dW2: str) -> None:
+    """The tutorial's y − a has no factor; with C = ½·mean or Σe² the labels say it, and stay exact."""
+    trace, facts = trace_of(NetConfig(loss=loss))
+    ns = tutorial_namespace()  # the same program: it knows nothing of the loss kind
+    terms = Terms(get_profile("tutorial"), facts)
+    assert terms.name("dW2") == dW2 and terms.name("e") == "−delta2"  # e = a − y carries no factor
+    for key in ("e", "delta2", "dW2", "delta1", "dW1"):
+        label = terms.name(key).replace("·", "*")
+        assert np.allclose(evaluate(label, ns), trace[key], rtol=1e-12, atol=1e-15), (key, label)
+    assert "the labels carry it" in terms.scale_note()

@@ -64,7 +64,7 @@ class ProfileNotation:
         return Terms(self.profile, self.facts)
 
     def label(self, key: str) -> str:
-        return self.profile.label(key, self.facts.L, self.facts.activations)
+        return self.terms.name(key)  # the one place a label is made (words/terms.py)
 
     def present(self, shown: Shown) -> Shown:
         """``shown`` in this profile's names and orientation (the numbers unchanged)."""

@@ -196,7 +196,10 @@ _TUTORIAL = Profile(
             "is weight{l} − lr·dW{l}"
         ),
         "db": "db{l} = ∂C/∂b{l} = Σ_n δ{l}[n,:] = −Σ_n dC_dw{l}[n,:]",
-        "dadz": "derv_sigmoid(a) = a·(1 − a) = σ′(z): it takes the activation a, not z",
+        "dadz": lambda s: {
+            "sigmoid": "derv_sigmoid(a) = a·(1 − a) = σ′(z): it takes the activation a, not z",
+            "tanh": "derv_tanh(a) = 1 − a² = tanh′(z): it takes the activation a, not z",
+        }.get(s.activation, ""),
     },
 )
 
@@ -233,7 +236,11 @@ _TRASK = Profile(
             "∂C/∂W{l} = a{p}ᵀ·δ{l} = −l{p}.T.dot(l{l}_delta): your `syn{p} += l{p}.T.dot(l{l}_delta)` "
             "is W{l} − 1·dW{l} (Trask's lr is 1)"
         ),
-        "dadz": "nonlin(x, deriv=True) returns x·(1 − x): it is given l = σ(z), so it returns σ′(z)",
+        "dadz": lambda s: (
+            "nonlin(x, deriv=True) returns x·(1 − x): it is given l = σ(z), so it returns σ′(z)"
+            if s.activation == "sigmoid"
+            else ""
+        ),
     },
 )
 

@@ -87,6 +87,9 @@ def explain(
     short, full = _WHY[op.kind](op, trace, facts, profile.columns)
     keys = dict.fromkeys(n for n in op.names if n not in ("y", "loss"))
     notes = tuple(note for note in (profile.note(k, facts.L, facts.activations) for k in keys) if note)
+    scale = t.scale_note()
+    if scale and any(t.name(k) != profile.label(k, facts.L, facts.activations) for k in keys):
+        notes = (*notes, scale)
     text = cell_terms(op, trace, t, *cell, digits=digits) if cell is not None else ""
     return Reason(formula(op, t), shapes(op, trace, t), short, full, notes, text)
 

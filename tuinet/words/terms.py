@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from tuinet.engine.config import NetConfig
 from tuinet.engine.network import Network
 from tuinet.engine.trace import Operation, OpKind, Trace
-from tuinet.words.notation import Profile
+from tuinet.words.notation import Profile, slot_of
 from tuinet.words.numbers import factor, fmt
 
 __all__ = ["Facts", "Terms", "cell_terms", "formula", "loss_factor", "shapes"]
+
+_SCALED = ("delta", "dW", "db")
+"""The quantities that carry the loss's factor (∂C/∂a_L = factor·e); e itself does not."""
 
 LOSS_KINDS = {"sum": "½ Σ e²", "mean": "½ · mean(e²)", "sse": "Σ e²"}
 """C by loss kind (config.loss): ½Σ over rows and outputs (the tutorials), ½·mean, and Σ without the ½."""
@@ -96,7 +99,28 @@ class Terms:
         self.facts = facts
 
     def name(self, key: str) -> str:
-        return self.profile.label(key, self.facts.L, self.facts.activations)
+        """The profile's label for ``key``, exact for this network's loss kind.
+
+        A source built from y − a (the tutorial, Trask) carries no loss factor: with C = Σe² its dC_dw2 is
+        −δ2/2, with ½·mean(e²) over N·K cells it is −N·K·δ2. The label then says the factor: ``−2·dC_dw2``,
+        ``−dC_dw2/4``.
+        """
+        label = self.profile.label(key, self.facts.L, self.facts.activations)
+        if self.facts.loss == "sum" or not label.startswith("−") or slot_of(key, 0).kind not in _SCALED:
+            return label
+        if self.facts.loss == "sse":
+            return "−2·" + label[1:]
+        return f"{label}/{self.facts.N * self.facts.K}"
+
+    def scale_note(self) -> str:
+        """Where a negated name needs the loss's factor: what the source's code computes instead."""
+        if self.facts.loss == "sum" or not any(self.profile.labels.get(k) for k in _SCALED):
+            return ""
+        grad = loss_factor(self.facts)[0]
+        return (
+            f"with this loss ∂C/∂a{self.facts.L} = {grad}, but a program built from y − a has no factor: "
+            "the labels carry it (run --loss sum to match that program's steps)"
+        )
 
     def factor_name(self, key: str) -> str:
         """The label inside a product: ``(−dC_dw2)`` keeps its minus sign attached."""
