@@ -130,6 +130,7 @@ async def test_help_has_the_glossary_and_no_misleading_sentence() -> None:
         for term in ("δ_l", "e", "⊙", "⊗", "ᵀ", "σ, σ′", "∂", "Σ_n", "a row is a sample", "W_l"):
             assert term in glossary
         assert "∂C/∂z" in glossary and "outputs×inputs" in glossary
+        assert "(A ⊙ B)[n,j] = A[n,j]·B[n,j]" in glossary  # indices shown, not eaten as markup
         texts = " ".join(str(w.content) for w in app.screen.query(Static))
         assert "Everything shown is ∂C/∂W" not in texts and "not ∂C/∂W2" in texts
 

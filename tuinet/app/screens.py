@@ -79,7 +79,7 @@ class HelpScreen(ModalScreen[None]):
             glossary.add_column(style="bold", no_wrap=True)
             glossary.add_column()
             for term, meaning in GLOSSARY:
-                glossary.add_row(term, meaning)
+                glossary.add_row(Text(term), Text(meaning))  # Text: "[n,j]" is not Rich markup
             yield Static(Text("\nGlossary", style="bold underline"))
             yield Static(glossary, id="glossary")
             yield Static(Text("\nesc closes this help", style="dim italic"))

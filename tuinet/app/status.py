@@ -146,6 +146,15 @@ class EquationPane(Widget):
                 weights,
                 ("   lr = ", "dim"),
                 f"{view.config.lr:g}",
+                ("\nwhy each step: ", "dim"),
+                ("d", "bold"),
+                (" the derivation · ", "dim"),
+                ("n", "bold"),
+                (f" your notation (now {view.notation.name}) · ", "dim"),
+                ("w", "bold"),
+                (" common mistakes · ", "dim"),
+                ("?", "bold"),
+                (" glossary", "dim"),
             )
         return equation_text(view, op, self.app.console, self.content_size.width, self.content_size.height)
 
