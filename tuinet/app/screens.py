@@ -31,9 +31,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("c", "why: every weight's backprop gradient beside its finite difference"),
     ("s", "why: e = a − y with −= and e = y − a with +=, side by side: the same new weights"),
     ("m", "why: the network's output over the input square, with the training points"),
-    ("d", "why: the whole chain-rule derivation of this operation and cell (the equation shows the short form)"),
-    ("n", "notation: your source's names and orientation — tuinet, tutorial, trask, nielsen (column vectors)"),
-    ("w", "mistakes lab: wrong formulas run for real — numpy's error, the loss they give, the fix"),
+    ("d", "why: this step's whole chain-rule derivation"),
+    ("n", "notation: your names — tuinet, tutorial, trask, nielsen"),
+    ("w", "mistakes lab: wrong formulas run for real"),
     ("x", "export this iteration: a numpy script that recomputes it, or a Markdown handout"),
     ("ctrl+s  ctrl+o", "save / open a session (the exact screen); also tuinet --load FILE"),
     ("1 … 5", "show the Inputs / Weights / Activations / Deltas / Updates pane (small terminals)"),
@@ -73,6 +73,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(keys, what)
         with VerticalScroll() as scroll:
             scroll.border_title = "tuinet keys"
+            scroll.border_subtitle = "esc closes this help · ↓ the glossary"
             yield Static(table)
             yield Static(Text("\n" + LEGEND, style="dim"))
             glossary = Table.grid(padding=(0, 2))
@@ -82,7 +83,7 @@ class HelpScreen(ModalScreen[None]):
                 glossary.add_row(Text(term), Text(meaning))  # Text: "[n,j]" is not Rich markup
             yield Static(Text("\nGlossary", style="bold underline"))
             yield Static(glossary, id="glossary")
-            yield Static(Text("\nesc closes this help", style="dim italic"))
+
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
