@@ -134,3 +134,15 @@ def test_short_form_fits_a_few_lines_at_80_columns() -> None:
         for op in trace.schedule:
             reason = explain(op, trace, facts, get_profile(name))
             assert len(reason.short) <= 3 * 78, (name, op.result, len(reason.short))
+
+
+def test_loss_formula_in_a_renamed_notation_keeps_its_words() -> None:
+    trace, facts, ops = setup(NetConfig(loss="mean"))
+    reason = explain(ops["loss"], trace, facts, get_profile("tutorial"))
+    assert reason.formula == "C = ½ · mean((−delta2)²)"
+
+
+def test_linear_output_says_its_derivative() -> None:
+    trace, facts, ops = setup(NetConfig(output_activation="linear"))
+    reason = explain(ops["delta2"], trace, facts, get_profile("tuinet"))
+    assert "id′(z) = 1." in reason.short and "see below" not in reason.short

@@ -84,7 +84,6 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("\nGlossary", style="bold underline"))
             yield Static(glossary, id="glossary")
 
-
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
 

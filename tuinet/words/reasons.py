@@ -58,6 +58,9 @@ PRIME_WHY = {
 }
 
 
+_PRIME_SHORT = {"σ": "a(1 − a)", "tanh": "1 − a²", "relu": "1 where z > 0, else 0", "id": "1"}
+
+
 def _prime(facts: Facts, layer: int) -> str:
     return PRIME_WHY.get(facts.activations[layer - 1], "f′(z) is the activation's derivative")
 
@@ -246,7 +249,7 @@ def _elementwise(op: Operation, trace: Trace, facts: Facts, cols: bool) -> tuple
     prime = _prime(facts, L)
     short = (
         f"δ{L} = ∂C/∂z{L} = ∂C/∂a{L} ⊙ ∂a{L}/∂z{L} = {grad} ⊙ {f}′(z{L}), cell by cell (chain rule through "
-        f"a = {f}(z)); {f}′(z) = {'a(1 − a)' if f == 'σ' else 'see below'}."
+        f"a = {f}(z)); {f}′(z) = {_PRIME_SHORT.get(f, 'f′(z)')}."
     )
     full = (
         f"δ{L} is ∂C/∂z{L}: how C changes with each output unit's input z, per sample.",

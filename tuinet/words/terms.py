@@ -164,7 +164,8 @@ def formula(op: Operation, t: Terms) -> str:
     if op.kind is OpKind.ACTIVATION:
         return f"{R} = {op.symbol}({fn(op.operands[0].name)})"
     if op.kind is OpKind.LOSS:
-        return "C = " + LOSS_KINDS.get(t.facts.loss, "½ Σ e²").replace("e", fn("e"))
+        e = fn("e")
+        return "C = " + LOSS_KINDS.get(t.facts.loss, "½ Σ e²").replace("e²", f"{e}²")  # not the e of mean
     if op.kind is OpKind.REDUCE:
         return f"{R} = Σ_n {fn(op.operands[0].name)}[n,:]"
     if op.kind is OpKind.UPDATE:
