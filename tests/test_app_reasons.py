@@ -140,7 +140,9 @@ async def test_why_views_say_the_names_in_the_active_notation() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")
         text = pane_text(app, "SignsView")
-        assert "in your names (tutorial): e is your −delta2, δ2 is your −dC_dw2" in text.replace("\n", " ")
+        flat = " ".join(text.split())
+        assert "form B is your code — its e is your delta2, its δ2 is your dC_dw2" in flat
+        assert "form A is tuinet's (e = −delta2, δ2 = −dC_dw2)" in flat
         await pilot.press("o")
         text = pane_text(app, "OuterView").replace("\n", " ")
         assert "δ2 is your −dC_dw2" in text and "dW2 is your −a1.T@dC_dw2" in text

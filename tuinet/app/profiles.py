@@ -21,7 +21,7 @@ from tuinet.words.notation import DEFAULT, Profile, get_profile, next_name
 from tuinet.words.reasons import Reason, explain
 from tuinet.words.terms import Facts, Terms
 
-__all__ = ["ProfileNotation", "TransposedShown", "names_line", "notation_for"]
+__all__ = ["ProfileNotation", "TransposedShown", "names_line", "notation_for", "signs_line"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +94,18 @@ def names_line(notation: object, keys: tuple[str, ...]) -> str:
         else ""
     )
     return head + (f". {notes[-1]}" if notes else "") + turned
+
+
+def signs_line(notation: object, keys: tuple[str, ...]) -> str:
+    """For the sign view: which form is the learner's code, in their names (form B's e and δ are −tuinet's)."""
+    if not isinstance(notation, ProfileNotation) or notation.name == DEFAULT:
+        return ""
+    negated = [(k, notation.label(k)) for k in keys if notation.label(k).startswith("−")]
+    if not negated:
+        return names_line(notation, keys)
+    mine = ", ".join(f"its {_maths(k)} is your {label[1:]}" for k, label in negated)
+    theirs = ", ".join(f"{_maths(k)} = {label}" for k, label in negated)
+    return f"in your names ({notation.name}): form B is your code — {mine}; form A is tuinet's ({theirs})"
 
 
 def _maths(key: str) -> str:

@@ -27,7 +27,7 @@ from textual.widgets import Footer, TabbedContent, TabPane
 
 from tuinet.app import sessionfile
 from tuinet.app.panes import MatrixWidget
-from tuinet.app.profiles import names_line
+from tuinet.app.profiles import names_line, signs_line
 from tuinet.app.render import Block, flow, matrix_block, symbol_block
 from tuinet.app.shown import Role, Shown
 from tuinet.app.view import StepView
@@ -224,7 +224,7 @@ class SignsView(WhyView):
             "\n",
             scalar.text,
         )
-        names = names_line(view.notation, ("e", f"delta{L}", f"dW{L}"))
+        names = signs_line(view.notation, ("e", f"delta{L}"))
         return Group(*((Text(names, "italic"),) if names else ()), grid, verdict, textbook)
 
 
