@@ -23,7 +23,7 @@ granularity:
 
 mistakes (--mistake): {", ".join(MISTAKES)}
   each run with numpy on this network: numpy's own result or error, the loss over --iterations
-  iterations (at least 2) beside the right formula's, the symptom and the fix.
+  iterations (default 5, at least 2) beside the right formula's, the symptom and the fix.
 
 examples:
   tuinet transcript --granularity cell --notation tutorial
@@ -49,9 +49,8 @@ def add_transcript_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--iterations",
         type=int_in_range(1, MAX_TRANSCRIPT_ITERATIONS),
-        default=1,
         metavar="N",
-        help=f"how many iterations, 1 to {MAX_TRANSCRIPT_ITERATIONS:,} (default: %(default)s)",
+        help=f"how many iterations, 1 to {MAX_TRANSCRIPT_ITERATIONS:,} (default: 1; with --mistake: 5 of loss)",
     )
     group.add_argument(
         "--granularity", choices=GRANULARITIES, default="operation", help="how fine each step is (default: %(default)s)"
@@ -70,7 +69,8 @@ def add_transcript_options(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     network = build(config_from_args(args))
     profile = get_profile(args.notation)
-    lines = transcript(network, profile, args.iterations, args.granularity, args.digits, args.mistake)
+    iterations = args.iterations or (5 if args.mistake else 1)
+    lines = transcript(network, profile, iterations, args.granularity, args.digits, args.mistake)
     for line in lines:
         sys.stdout.write(line + "\n")
     sys.stdout.flush()
