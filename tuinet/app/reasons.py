@@ -46,8 +46,9 @@ def equation_text(view: StepView, op: Operation, console: Console, width: int, h
     cell_lines = _lines(cell, console, width) if cell is not None else []
     room = max(0, height - len(head_lines) - len(cell_lines)) if height else 99
     body = Text(reason.short, style="dim")
-    if reason.notes:
-        body.append("  " + reason.notes[-1], style="italic")  # the note on the result's own name
+    # The note on the result's own name first (it is the one a renamed quantity needs), then the operands'.
+    for note in (*reason.notes[-1:], *reason.notes[:-1]):
+        body.append("  " + note, style="italic")
     body_lines = _lines(body, console, width)
     if len(body_lines) > room:
         body_lines = body_lines[:room]

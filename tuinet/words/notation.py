@@ -154,6 +154,11 @@ class Profile:
         return (col, row) if self.columns else (row, col)
 
 
+def _x(slot: Slot) -> str:
+    """The tutorial's name of the layer's input a_{l−1}: x for the data, a1, a2, … above it."""
+    return "x" if slot.layer == 1 else f"a{slot.layer - 1}"
+
+
 def _prime_tutorial(slot: Slot) -> str:
     # The tutorials' derivative helpers take the activation a, not z (see words/reasons.py: σ′(z) = a(1 − a)).
     return {
@@ -187,13 +192,13 @@ _TUTORIAL = Profile(
         "a": lambda s: "x is tuinet's a0: one row per sample" if s.layer == 0 else "",
         "W": "weight{l} is tuinet's W{l}: inputs×outputs, one column per unit",
         "e": "your delta{L} = y − a{L} is −e (e = a{L} − y), so the numbers shown are −delta{L}",
-        "delta": (
-            "your dC_dw{l} is −δ{l} = −∂C/∂z{l}, not ∂C/∂W{l}; ∂C/∂W{l} is a{p}ᵀ·δ{l}, "
-            "so the numbers shown are −dC_dw{l}"
+        "delta": lambda s: (
+            f"your dC_dw{s.layer} is −δ{s.layer} = −∂C/∂z{s.layer}, not ∂C/∂W{s.layer}; ∂C/∂W{s.layer} is "
+            f"{_x(s)}ᵀ·δ{s.layer}, so the numbers shown are −dC_dw{s.layer}"
         ),
-        "dW": (
-            "dW{l} = ∂C/∂W{l} = a{p}ᵀ·δ{l} = −a{p}.T @ dC_dw{l}: your `weight{l} += lr * a{p}.T @ dC_dw{l}` "
-            "is weight{l} − lr·dW{l}"
+        "dW": lambda s: (
+            f"dW{s.layer} = ∂C/∂W{s.layer} = {_x(s)}ᵀ·δ{s.layer} = −{_x(s)}.T @ dC_dw{s.layer}: your "
+            f"`weight{s.layer} += lr * {_x(s)}.T @ dC_dw{s.layer}` is weight{s.layer} − lr·dW{s.layer}"
         ),
         "db": "db{l} = ∂C/∂b{l} = Σ_n δ{l}[n,:] = −Σ_n dC_dw{l}[n,:]",
         "dadz": lambda s: {
