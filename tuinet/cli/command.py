@@ -19,7 +19,7 @@ from tuinet.cli.export import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, wri
 from tuinet.cli.memory import keep_freed_memory
 from tuinet.cli.options import add_network_options, config_from_args, int_in_range, positive_int
 from tuinet.cli.report import NON_FINITE_HELP, trace_json, write_report
-from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_transcript_options
+from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_transcript_options, notation_of
 from tuinet.engine import NetConfig, build
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
 from tuinet.errors import TuinetError
@@ -207,7 +207,7 @@ def _dispatch(argv: list[str]) -> int:
     if args.command == "serve":
         raise UsageError("put serve's options after it: tuinet serve --ssh -- <network options>")
     if args.command == "export":
-        write(export(build(config_from_args(args)), args.iteration, args.format, args.notation), args.output)
+        write(export(build(config_from_args(args)), args.iteration, args.format, notation_of(args)), args.output)
         return 0
     if args.command == "transcript":
         from tuinet.cli.transcript import run
@@ -263,7 +263,7 @@ def _open_app(args: argparse.Namespace) -> int:
         saved=saved,
         network=network,
         classroom=classroom,
-        notation=args.notation,
+        notation=notation_of(args),
     )
     app.run(mouse=not args.no_mouse)
     # 0 after q; 128 + N after signal N (tuinet/app/signals.py); 1 if the app itself failed.

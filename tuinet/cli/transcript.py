@@ -8,10 +8,17 @@ import sys
 from tuinet.cli.options import config_from_args, int_in_range
 from tuinet.engine import build
 from tuinet.words.mistakes import MISTAKES
-from tuinet.words.notation import DEFAULT, NAMES, get_profile
+from tuinet.words.notation import DEFAULT, NAMES, NotationError, get_profile
 from tuinet.words.transcript import GRANULARITIES, transcript
 
-__all__ = ["MAX_TRANSCRIPT_ITERATIONS", "TRANSCRIPT_EPILOG", "add_notation_option", "add_transcript_options", "run"]
+__all__ = [
+    "MAX_TRANSCRIPT_ITERATIONS",
+    "TRANSCRIPT_EPILOG",
+    "add_notation_option",
+    "add_transcript_options",
+    "notation_of",
+    "run",
+]
 
 MAX_TRANSCRIPT_ITERATIONS = 10_000
 
@@ -34,14 +41,28 @@ examples:
 
 def add_notation_option(group: argparse._ArgumentGroup) -> None:
     """``--notation NAME``: the names and orientation matrices are shown in (the app, export, transcript)."""
+    # SUPPRESS as the network options do: `tuinet --notation trask transcript` keeps what was typed first.
     group.add_argument(
         "--notation",
-        choices=NAMES,
-        default=DEFAULT,
-        help="name and orient the matrices as a source does: tuinet (rows are samples, W inputs×outputs), "
-        "tutorial (x, weight1, delta2, dC_dw2), trask (l0, syn0, l1_delta), nielsen (column vectors, "
-        "W outputs×inputs) (default: %(default)s)",
+        type=notation_name,
+        default=argparse.SUPPRESS,
+        metavar="NAME",
+        help=f"name and orient the matrices as a source does: {', '.join(NAMES)} — tuinet (rows are samples, "
+        "W inputs×outputs), tutorial (x, weight1, delta2, dC_dw2), trask (l0, syn0, l1_delta), nielsen (column "
+        f"vectors, W outputs×inputs); a preset may add its own (default: {DEFAULT})",
     )
+
+
+def notation_name(text: str) -> str:
+    """An argparse type: a registered notation profile's name (built-ins, and any a preset registered)."""
+    try:
+        return get_profile(text).name
+    except NotationError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--notation ")) from None
+
+
+def notation_of(args: argparse.Namespace) -> str:
+    return str(getattr(args, "notation", DEFAULT))
 
 
 def add_transcript_options(parser: argparse.ArgumentParser) -> None:
@@ -68,7 +89,7 @@ def add_transcript_options(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     network = build(config_from_args(args))
-    profile = get_profile(args.notation)
+    profile = get_profile(notation_of(args))
     iterations = args.iterations or (5 if args.mistake else 1)
     lines = transcript(network, profile, iterations, args.granularity, args.digits, args.mistake)
     for line in lines:
