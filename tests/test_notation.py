@@ -14,7 +14,8 @@ from tuinet.engine import NetConfig, build
 from tuinet.engine.history import History
 from tuinet.engine.trace import Trace
 from tuinet.engine.types import Matrix
-from tuinet.words.notation import NAMES, NotationError, custom, get_profile, next_name, register
+from tuinet.words import notation
+from tuinet.words.notation import NAMES, NotationError, custom, get_profile, next_name, register, registered
 from tuinet.words.terms import Facts, Terms, formula, shapes
 
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
@@ -152,6 +153,14 @@ def test_tuinet_formulas_equal_the_engines() -> None:
 def test_presets_supply_their_own_names_and_cell_names() -> None:
     mazur = custom("mazur-test", names={"W1": "w"}, cells={"W1": {(0, 0): "w1", (1, 0): "w2"}})
     register(mazur)
+    try:
+        _check_preset()
+    finally:
+        notation._REGISTRY.pop("mazur-test")  # other tests cycle the built-ins only
+
+
+def _check_preset() -> None:
+    assert registered()[-1] == "mazur-test"
     p = get_profile("mazur-test")
     _trace, facts = trace_of(NetConfig())
     t = Terms(p, facts)

@@ -17,7 +17,7 @@ from tuinet.app.shown import BoolMatrix, Shown
 from tuinet.engine.network import Network
 from tuinet.engine.trace import Operation, Trace
 from tuinet.words.cells import Region
-from tuinet.words.notation import DEFAULT, Profile, get_profile, next_name
+from tuinet.words.notation import DEFAULT, Profile, get_profile, next_name, registered
 from tuinet.words.reasons import Reason, explain
 from tuinet.words.terms import Facts, Terms
 
@@ -76,9 +76,9 @@ class ProfileNotation:
     def explain(self, op: Operation, trace: Trace, cell: tuple[int, int] | None, digits: int) -> Reason:
         return explain(op, trace, self.facts, self.profile, cell, digits)
 
-    def next(self, extra: tuple[str, ...] = ()) -> ProfileNotation:
-        """The next profile in the ``n`` cycle, for the same network."""
-        return ProfileNotation(get_profile(next_name(self.profile.name, extra)), self.facts)
+    def next(self) -> ProfileNotation:
+        """The next profile in the ``n`` cycle (the built-ins, then any a preset registered), same network."""
+        return ProfileNotation(get_profile(next_name(self.profile.name, registered())), self.facts)
 
 
 def names_line(notation: object, keys: tuple[str, ...]) -> str:

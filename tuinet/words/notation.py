@@ -38,6 +38,7 @@ __all__ = [
     "get_profile",
     "next_name",
     "register",
+    "registered",
     "slot_of",
 ]
 
@@ -305,6 +306,11 @@ def get_profile(name: str) -> Profile:
         return _REGISTRY[name]
     except KeyError:
         raise NotationError(f"--notation must be one of {', '.join(_REGISTRY)}, got {name!r}") from None
+
+
+def registered() -> tuple[str, ...]:
+    """Every profile by name: the built-ins, then those presets registered."""
+    return tuple(_REGISTRY)
 
 
 def next_name(name: str, extra: tuple[str, ...] = ()) -> str:
