@@ -146,3 +146,14 @@ async def test_why_views_say_the_names_in_the_active_notation() -> None:
         await pilot.press("o")
         text = pane_text(app, "OuterView").replace("\n", " ")
         assert "δ2 is your −dC_dw2" in text and "dW2 is your −a1.T@dC_dw2" in text
+
+
+async def test_a_tutorial_learner_at_80x24_reads_why_dC_dw2_is_not_dC_dW2() -> None:
+    """The issue's question 4, on screen at 80×24 without opening anything: step to δ2 in the tutorial's names."""
+    app = make_app(NetConfig())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", *["right"] * 7)
+        text = " ".join(pane_text(app, "#equation").split())
+        assert text.startswith("−dC_dw2 = (−delta2) ⊙ derv_sigmoid(a2)")
+        assert "your dC_dw2 is −δ2 = −∂C/∂z2, not ∂C/∂W2" in text
+        assert read_matrix(pane_text(app, "#stage"), "−dC_dw2")[0] == [fmt(float(TRACE["delta2"][0, 0]), 3)]
