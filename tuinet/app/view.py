@@ -100,12 +100,6 @@ class StepView:
     def pane_key(self, pane: str) -> tuple[object, ...]:
         return self.pane_keys[pane]
 
-    @property
-    def equation(self) -> tuple[str, str, str]:
-        """The operation's formula, its shapes and a note (empty at the start)."""
-        op = self.op
-        return ("", "", "") if op is None else (op.formula, op.shapes, op.note)
-
     @cached_property
     def stage_variants(self) -> tuple[StepView, ...]:
         """This iteration's every operation complete: the stage takes the height that fits them all."""
