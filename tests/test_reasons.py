@@ -64,7 +64,7 @@ def test_frozen_update_is_said() -> None:
     assert ops["W1_new"].frozen
     reason = explain(ops["W1_new"], trace, facts, get_profile("tuinet"), cell=(0, 1))
     assert reason.cell == f"W1′[0,1] = W1[0,1] = {fmt(float(trace['W1'][0, 1]), 3)}  (frozen: not updated)"
-    assert "W1 is frozen in this network: W1′ = W1." in reason.full and "(frozen" in reason.formula
+    assert "W1 is frozen in this network: W1′ = W1." in reason.full and reason.formula == "W1′ = W1 (frozen)"
 
 
 def test_weight_gradient_derivation_and_its_cell_terms() -> None:

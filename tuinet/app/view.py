@@ -27,6 +27,7 @@ from tuinet.app.shown import BoolMatrix, Role, Shown
 from tuinet.app.whyfacts import WhyFacts, why_facts
 from tuinet.engine import NetConfig, Operation, OpKind, Trace
 from tuinet.words.cells import Cell, Region, explain_cell
+from tuinet.words.names import label
 
 __all__ = ["PANES", "Role", "Shown", "StepView", "build_view", "compose_view"]
 
@@ -210,7 +211,7 @@ def compose_view(
                 mixed = values.copy().ravel()
                 mixed[:new_filled] = trace[f"{name}_new"].ravel()[:new_filled]
                 values = mixed.reshape(values.shape)
-        return _present(notation, Shown(name, trace.label(name), values, filled(name), *role(name)))
+        return _present(notation, Shown(name, label(trace, name), values, filled(name), *role(name)))
 
     names = dict.fromkeys(n for pane in PANES for n in layout.panes[pane])
     if op is not None:

@@ -24,9 +24,9 @@ from types import MappingProxyType
 
 import numpy as np
 
-from tuinet.engine.names import display_name
 from tuinet.engine.types import Matrix
 from tuinet.errors import TuinetError
+from tuinet.words.names import display_name
 
 __all__ = [
     "DEFAULT",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from tuinet.engine.trace import Operation, OpKind, Trace
 from tuinet.words.notation import Profile
+from tuinet.words.symbols import symbol
 from tuinet.words.terms import Facts, Terms, cell_terms, formula, loss_factor, shapes
 
 __all__ = ["PRIME_WHY", "Reason", "explain"]
@@ -217,7 +218,7 @@ def _backprop(op: Operation, trace: Trace, facts: Facts, cols: bool) -> tuple[st
 
 def _activation(op: Operation, trace: Trace, facts: Facts, cols: bool) -> tuple[str, tuple[str, ...]]:
     ly = _layer(op.result)
-    f = op.symbol
+    f = symbol(op.activation)
     short = f"a{ly} = {f}(z{ly}), cell by cell; the backward pass will need {f}′(z{ly})."
     full = (
         f"a{ly}[n,j] = {f}(z{ly}[n,j]): each unit's output depends only on its own input."
@@ -301,7 +302,7 @@ def _update(op: Operation, trace: Trace, facts: Facts, cols: bool) -> tuple[str,
         ),
         "The whole backward pass used the old weights; the update comes last.",
     )
-    if getattr(op, "frozen", False):
+    if op.frozen:
         full += (f"{param} is frozen in this network: {param}′ = {param}.",)
     return short, full
 
