@@ -11,6 +11,7 @@ from tuinet.app.panes import MatrixPane
 from tuinet.app.session import Cursor
 from tuinet.engine import NetConfig, build
 from tuinet.engine.history import History
+from tuinet.words.names import label as label_of
 from tuinet.words.numbers import fmt
 
 PANE_OF = {
@@ -41,7 +42,7 @@ def expected(values: np.ndarray, filled: int | None = None, digits: int = 3) -> 
 
 
 def shown(app, name: str) -> list[list[str]]:
-    label = app.view.trace.label(name)
+    label = label_of(app.view.trace, name)
     return read_matrix(pane_text(app, f"#pane-{PANE_OF[name]}"), label)
 
 
@@ -236,7 +237,7 @@ async def test_multilayer_bias_net_numbers_match() -> None:
         await pilot.pause()
         trace = reference_trace(2, config)
         for name in ("z3", "delta1", "db2", "dW3"):
-            label = trace.label(name)
+            label = label_of(trace, name)
             pane = {"z": "activations", "d": "deltas" if name.startswith("delta") else "updates"}[name[0]]
             assert read_matrix(pane_text(app, f"#pane-{pane}"), label) == expected(trace[name]), name
 

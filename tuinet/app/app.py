@@ -44,6 +44,7 @@ from tuinet.app.status import EquationPane, PaneBar, StatusBar
 from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
 from tuinet.app.view import StepView, build_view
 from tuinet.engine import NetConfig, Network
+from tuinet.words.export import CommandLine
 
 __all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
 
@@ -248,6 +249,7 @@ def make_app(
     saved: SavedSession | None = None,
     network: Network | None = None,
     classroom: Classroom | None = None,
+    command_line: CommandLine | None = None,
 ) -> TuinetApp:
     """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
 
@@ -256,4 +258,6 @@ def make_app(
     """
     if saved is not None:
         config, theme, digits = saved.config, saved.theme, saved.digits
-    return TuinetApp(Session(config, network), theme=theme, digits=digits, saved=saved, classroom=classroom)
+    app = TuinetApp(Session(config, network), theme=theme, digits=digits, saved=saved, classroom=classroom)
+    app.command_line = command_line
+    return app

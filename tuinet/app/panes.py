@@ -23,6 +23,7 @@ from tuinet.app.render import Block, Palette, flow, matrix_block, symbol_block
 from tuinet.app.view import StepView
 from tuinet.engine import OpKind
 from tuinet.words.formulas import LOSS_HEAD, loss_of
+from tuinet.words.symbols import symbol
 
 __all__ = ["PANE_TITLES", "MatrixPane", "MatrixWidget", "StagePane"]
 
@@ -344,7 +345,7 @@ class StagePane(MatrixWidget):
             if op.gate:
                 parts += [_op("⊙"), block(op.gate)]
         elif kind is OpKind.ACTIVATION:
-            parts = [_op(f"{op.symbol}("), operands[0], _op(")")]
+            parts = [_op(f"{symbol(op.activation)}("), operands[0], _op(")")]
         elif kind is OpKind.ELEMENTWISE:
             parts = [operands[0], _op("−" if op.result == "e" else "⊙"), operands[1]]
         elif kind is OpKind.LOSS:

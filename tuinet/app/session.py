@@ -128,10 +128,8 @@ class Session:
             return max(1, min(chosen, L))
         op = self.schedule[self.cursor.op] if self.cursor.op >= 0 else None
         # Mid-iteration, the layer being computed; at its start or end (the updates), the output layer.
-        if op is not None and op.phase is not Phase.UPDATE:
-            digits = "".join(ch for ch in op.result if ch.isdigit())
-            if digits:
-                return max(1, min(int(digits), L))
+        if op is not None and op.phase is not Phase.UPDATE and op.layer is not None:  # None for e and C
+            return max(1, min(op.layer, L))
         return L
 
     def adopt_display(self, other: Session) -> None:
@@ -145,7 +143,7 @@ class Session:
     def saved(self, theme: str) -> SavedSession:
         """Everything that restores the screen: config, cursor, theme, digits, pane, open why-view."""
         config = self.config
-        if os.path.exists(config.dataset):
+        if not config.data and os.path.exists(config.dataset):  # inline data: the dataset is only its name
             # A CSV is recorded by absolute path, so the session loads from any directory.
             config = replace(config, dataset=os.path.abspath(config.dataset))
         c = self.cursor

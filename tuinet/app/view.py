@@ -27,6 +27,8 @@ from tuinet.app.shown import BoolMatrix, Role, Shown
 from tuinet.app.whyfacts import WhyFacts, why_facts
 from tuinet.engine import NetConfig, Operation, OpKind, Trace
 from tuinet.words.cells import Cell, Region, explain_cell
+from tuinet.words.formulas import formula, note, shapes
+from tuinet.words.names import label
 
 __all__ = ["PANES", "Role", "Shown", "StepView", "build_view", "compose_view"]
 
@@ -104,7 +106,7 @@ class StepView:
     def equation(self) -> tuple[str, str, str]:
         """The operation's formula, its shapes and a note (empty at the start)."""
         op = self.op
-        return ("", "", "") if op is None else (op.formula, op.shapes, op.note)
+        return ("", "", "") if op is None else (formula(op, self.trace), shapes(op, self.trace), note(op, self.trace))
 
     @cached_property
     def stage_variants(self) -> tuple[StepView, ...]:
@@ -216,7 +218,7 @@ def compose_view(
                 mixed = values.copy().ravel()
                 mixed[:new_filled] = trace[f"{name}_new"].ravel()[:new_filled]
                 values = mixed.reshape(values.shape)
-        return _present(notation, Shown(name, trace.label(name), values, filled(name), *role(name)))
+        return _present(notation, Shown(name, label(trace, name), values, filled(name), *role(name)))
 
     names = dict.fromkeys(n for pane in PANES for n in layout.panes[pane])
     if op is not None:

@@ -17,13 +17,20 @@ from tuinet import __version__
 from tuinet.app.sessionfile import load as load_session
 from tuinet.cli.export import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, write
 from tuinet.cli.memory import keep_freed_memory
-from tuinet.cli.options import add_network_options, config_from_args, int_in_range, positive_int
+from tuinet.cli.options import (
+    add_network_options,
+    config_argv,
+    config_from_args,
+    flag_of,
+    int_in_range,
+    positive_int,
+)
 from tuinet.cli.report import NON_FINITE_HELP, trace_json, write_report
 from tuinet.engine import NetConfig, build
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
 from tuinet.errors import TuinetError
 
-__all__ = ["THEMES", "OneLineParser", "UsageError", "build_parser", "main"]
+__all__ = ["THEMES", "OneLineParser", "UsageError", "build_parser", "export_command", "main"]
 
 PROG = "tuinet"
 THEMES = ("dark", "light", "ansi")
@@ -161,6 +168,20 @@ def build_parser() -> OneLineParser:
     return parser
 
 
+def export_command(config: NetConfig, iteration: int, form: str) -> list[str] | None:
+    """The ``tuinet export`` command line that writes this export, generated from the export parser's actions.
+
+    None when the config holds what no option can say (explicit weights, inline data): words then say so.
+    """
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    exporter = commands.choices["export"]
+    options = config_argv(exporter, config)
+    if options is None:
+        return None
+    return [PROG, "export", *options, flag_of(exporter, "iteration"), str(iteration), flag_of(exporter, "format"), form]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``tuinet`` with ``argv`` (default: sys.argv[1:]) and return the exit status."""
     keep_freed_memory()
@@ -194,7 +215,8 @@ def _dispatch(argv: list[str]) -> int:
     if args.command == "serve":
         raise UsageError("put serve's options after it: tuinet serve --ssh -- <network options>")
     if args.command == "export":
-        write(export(build(config_from_args(args)), args.iteration, args.format), args.output)
+        network = build(config_from_args(args))
+        write(export(network, args.iteration, args.format, export_command), args.output)
         return 0
     return _open_app(args)
 
@@ -239,7 +261,15 @@ def _open_app(args: argparse.Namespace) -> int:
         from tuinet.app.follow import Classroom
 
         classroom = Classroom(args.served_as, args.follow_fd)
-    app = make_app(config, theme=args.theme, digits=args.digits, saved=saved, network=network, classroom=classroom)
+    app = make_app(
+        config,
+        theme=args.theme,
+        digits=args.digits,
+        saved=saved,
+        network=network,
+        classroom=classroom,
+        command_line=export_command,
+    )
     app.run(mouse=not args.no_mouse)
     # 0 after q; 128 + N after signal N (tuinet/app/signals.py); 1 if the app itself failed.
     return app.return_code or 0
