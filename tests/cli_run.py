@@ -75,8 +75,11 @@ def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         saved: Any = None,
         network: Any = None,
         classroom: Any = None,
+        notation: str = "tuinet",
+        command_line: Any = None,
     ) -> FakeApp:
         assert network is None or network.config == config  # the CLI passes the network it validated
+        assert command_line is not None  # the CLI spells the export's command line for the app (it owns the parser)
         return FakeApp(calls, config, theme, digits, saved)
 
     module.make_app = make_app  # type: ignore[attr-defined]

@@ -82,7 +82,7 @@ class MatrixWidget(Widget):
         self._key: tuple[object, ...] | None = None
         self._laid_out: dict[tuple[int, str], Text] = {}
         self._palette: tuple[str, Palette] | None = None
-        self._height_for: tuple[object, int] | None = None
+        self._height_for: tuple[object, int, str] | None = None
         self.max_rows = 8
 
     def palette(self) -> Palette:
@@ -115,7 +115,7 @@ class MatrixWidget(Widget):
         width = self.content_size.width
         if not width:
             return
-        self._height_for = (view.layout, width)
+        self._height_for = (view.layout, width, view.notation.name)
         tallest = max(len(text.split()) for text in self.variants(view, max(10, width)))
         self.styles.height = tallest + 1  # + the top border
 
@@ -137,7 +137,7 @@ class MatrixWidget(Widget):
         key = self.content_key(view)
         if key == self._key:
             return
-        if self.fits_all and (view.layout, self.content_size.width) != self._height_for:
+        if self.fits_all and (view.layout, self.content_size.width, view.notation.name) != self._height_for:
             self._fix_height(view)
         width = self.content_size.width
         before = self._laid_out.get((width, self.app.theme))
@@ -209,7 +209,7 @@ class MatrixPane(MatrixWidget):
         self.watch_view(self.view)
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
-        return (self.pane, view.pane_key(self.pane), view.digits, self.app.theme)
+        return (self.pane, view.pane_key(self.pane), view.digits, self.app.theme, view.notation.name)
 
     def variants(self, view: StepView, width: int) -> Iterator[Text]:
         """The five panes: the compact pane is as tall as the tallest, so switching never re-lays out."""

@@ -12,6 +12,7 @@ from tuinet.app.view import StepView
 from tuinet.engine import Operation, OpKind
 from tuinet.engine.losses import LossKind
 from tuinet.words.formulas import LOSS_HEAD, loss_of
+from tuinet.words.symbols import symbol
 
 __all__ = ["StagePane"]
 
@@ -38,10 +39,10 @@ class StagePane(MatrixWidget):
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
-            return ("start", view.cursor.iteration, view.digits, self.app.theme)
+            return ("start", view.cursor.iteration, view.digits, self.app.theme, view.notation.name)
         names = view.op.names
         parts = [(view.shown(n).filled, view.shown(n).region) for n in names]
-        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
+        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme, view.notation.name)
 
     def watch_view(self, view: StepView | None) -> None:
         if view is not None:
@@ -140,13 +141,15 @@ class StagePane(MatrixWidget):
         kind = op.kind
         operands = [block(o.name, o.transpose) for o in op.operands]
         if kind is OpKind.MATMUL:
+            if view.notation.columns:  # column vectors: Rᵀ = Bᵀ·Aᵀ, so z = W·a and ∇W = δ·a_prevᵀ
+                operands.reverse()
             parts = [operands[0], _op("·"), operands[1]]
             if op.bias:
                 parts += [_op("+"), block(op.bias)]
             if op.gate:
                 parts += [_op("⊙"), block(op.gate)]
         elif kind is OpKind.ACTIVATION:
-            parts = [_op(f"{op.symbol}("), operands[0], _op(")")]
+            parts = [_op(f"{symbol(op.activation)}("), operands[0], _op(")")]
         elif kind is OpKind.ELEMENTWISE and op.result == "e":
             parts = [operands[0], _op("−"), operands[1]]
         elif kind is OpKind.ELEMENTWISE:  # δL = factor·e ⊙ f′(zL), the factor ∂C/∂e = factor·e of the loss

@@ -13,7 +13,9 @@ from textual.widget import Widget
 
 from tuinet.app.layout import PANES
 from tuinet.app.panes import PANE_TITLES
+from tuinet.app.reasons import equation_text, reason_of
 from tuinet.app.view import StepView
+from tuinet.words.formulas import formula, shapes
 from tuinet.words.numbers import fmt
 
 __all__ = ["EquationPane", "PaneBar", "StatusBar", "sparkline"]
@@ -109,17 +111,18 @@ class StatusBar(Widget):
 
 
 class EquationPane(Widget):
-    """The current operation in symbols with its shapes; at cell level, the dot product with the numbers.
+    """The current operation in symbols with its shapes, its reason (reasons.py); at cell level, the dot product.
 
-    The text wraps, and the pane is as tall as it needs, so both always end with their result (at 80 columns a
-    cell's dot product takes two or three lines). Its height only changes when the text needs more lines: the
-    formula lines are those of the longest operation, and a cell's lines grow while its operation is stepped
-    (never shrink), so stepping cells re-lays out the screen at most a few times per operation.
+    The pane is as tall as its text needs, so the formula and the cell explanation always end with their result
+    (at 80 columns a cell's dot product takes two or three lines); the reason gets the rest and is cut to fit.
+    Its height only changes when the text needs more lines: the formula lines are those of the longest
+    operation, and a cell's lines grow while its operation is stepped (never shrink), so stepping cells
+    re-lays out the screen at most a few times per operation.
     """
 
     DEFAULT_CSS = """
     EquationPane {
-        height: 2;
+        height: 6;
         padding: 0 1;
         border-left: thick $accent;
         margin: 0 0 0 0;
@@ -137,7 +140,7 @@ class EquationPane(Widget):
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
             return
-        key = (view.cursor, view.cell_mode, view.digits, self.content_size.width)
+        key = (view.cursor, view.cell_mode, view.digits, view.notation.name, self.content_size.width)
         if key != self._key:
             self._key = key
             self._fit(view)
@@ -156,25 +159,27 @@ class EquationPane(Widget):
         width = self.content_size.width
         if width <= 0:
             return
-        schedule = view.trace.schedule
-        if self._formula_lines is None or self._formula_lines[0] != (view.layout, width):
-            tallest = max(self._lines(self._formula(op.formula, op.shapes, op.note)) for op in schedule)
-            self._formula_lines = ((view.layout, width), max(tallest, self._lines(self._start(view))))
+        compact = self.app.has_class("-compact")
+        if self._formula_lines is None or self._formula_lines[0] != (view.layout, width, compact):
+            # The formula and shapes of the longest operation, and room for the reason (cut to fit by reasons.py).
+            schedule = view.trace.schedule
+            trace = view.trace
+            tallest = max(
+                self._lines(Text.assemble((formula(op, trace), "bold"), "    ", shapes(op, trace))) for op in schedule
+            )
+            reason = 1 if compact else 3
+            self._formula_lines = ((view.layout, width, compact), max(tallest + reason, self._lines(self._start(view))))
         lines = self._formula_lines[1]
         cell = view.cell
-        if cell is not None:
+        if cell is not None and view.op is not None:
             op_key = (view.layout, view.cursor.iteration, view.cursor.op, width, view.digits)
-            needed = self._lines(Text(cell.text))
+            needed = self._lines(Text(reason_of(view, view.op).cell or cell.text))  # the cell as reasons.py words it
             if self._cell_lines is not None and self._cell_lines[0] == op_key:
                 needed = max(needed, self._cell_lines[1])
             self._cell_lines = (op_key, needed)
             lines += needed
         if self.styles.height is None or self.styles.height.value != lines:
             self.styles.height = lines
-
-    @staticmethod
-    def _formula(formula: str, shapes: str, note: str) -> Text:
-        return Text.assemble((formula, "bold"), "    ", (shapes, ""), ("   " + note, "dim"))
 
     @staticmethod
     def _start(view: StepView) -> Text:
@@ -186,20 +191,25 @@ class EquationPane(Widget):
             weights,
             ("   lr = ", "dim"),
             f"{view.config.lr:g}",
+            ("\nwhy each step: ", "dim"),
+            ("d", "bold"),
+            (" the derivation · ", "dim"),
+            ("n", "bold"),
+            (f" your notation (now {view.notation.name}) · ", "dim"),
+            ("w", "bold"),
+            (" common mistakes · ", "dim"),
+            ("?", "bold"),
+            (" glossary", "dim"),
         )
 
     def render(self) -> RenderableType:
         view = self.view
         if view is None:
             return ""
-        if view.op is None:
+        op = view.op
+        if op is None:
             return self._start(view)
-        text = self._formula(*view.equation)
-        cell = view.cell
-        if cell is not None:
-            text.append("\n")
-            text.append(cell.text)
-        return text
+        return equation_text(view, op, self.app.console, self.content_size.width, self.content_size.height)
 
 
 class PaneBar(Widget):

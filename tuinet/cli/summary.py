@@ -48,11 +48,12 @@ def config_line(network: Network) -> str:
     """Everything that decides the numbers, on one line."""
     c = network.config
     layers = "→".join(str(n) for n in network.sizes)
+    acts = f"activations {', '.join(c.activations)}" if c.activations else _activations(network)
+    start = ("explicit weights" if c.weights else f"init {c.init}") + f" · seed {c.seed}"
+    frozen = f" · frozen {','.join(c.frozen)}" if c.frozen else ""
     return (
-        f"dataset {c.dataset} ({network.data.n_rows} rows) · layers {layers} · "
-        f"{_activations(network)} · "
-        f"init {c.init} · seed {c.seed} · lr {c.lr:g} · "
-        f"bias {'on' if c.bias else 'off'} · batch {c.batch} · loss {c.loss}"
+        f"dataset {c.dataset} ({network.data.n_rows} rows) · layers {layers} · {acts} · {start} · lr {c.lr:g} · "
+        f"bias {'on' if c.bias else 'off'} · batch {c.batch} · loss {c.loss}{frozen}"
     )
 
 
