@@ -179,7 +179,14 @@ def export_command(config: NetConfig, iteration: int, form: str) -> list[str] | 
     options = config_argv(exporter, config)
     if options is None:
         return None
-    return [PROG, "export", *options, flag_of(exporter, "iteration"), str(iteration), flag_of(exporter, "format"), form]
+    argv = [PROG, "export", *options, flag_of(exporter, "iteration"), str(iteration), flag_of(exporter, "format"), form]
+    # A command line that would not give this very network back is worse than none: check it by parsing it.
+    try:
+        if config_from_args(parser.parse_args(argv[1:])) != config:
+            return None
+    except (UsageError, TuinetError):
+        return None
+    return argv
 
 
 def main(argv: list[str] | None = None) -> int:
