@@ -24,7 +24,17 @@ from tuinet.app.actions.files import FileActions
 from tuinet.app.actions.stepping import SteppingActions
 from tuinet.app.actions.views import ViewActions
 from tuinet.app.bindings import BINDINGS
-from tuinet.app.follow import Classroom
+from tuinet.app.follow import (
+    REJOIN_STATUS,
+    REPAINT_MARKER,
+    ClassNotice,
+    Classroom,
+    LinkLost,
+    RejoinRequested,
+    RepaintRequested,
+    TeacherMoved,
+    session_for,
+)
 from tuinet.app.layout import PANES
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.session import Cursor, Session
@@ -102,6 +112,8 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
         exit_on_signals(self)
 
     def on_mount(self) -> None:
+        if self.classroom is not None:
+            self.classroom.limit(self.session)
         if self._saved is not None:
             self.apply_saved(self._saved)
         self._publish()
@@ -177,7 +189,7 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
 
     def watch_view(self, view: StepView | None) -> None:
         if self.classroom is not None:
-            self.classroom.view_changed(view)
+            self.classroom.publish(view)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.classroom is not None:
@@ -186,12 +198,40 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
 
     def action_follow(self, following: bool) -> None:
         if self.classroom is not None:
-            self.classroom.set_following(following)
+            self.classroom.follow_pressed()
+
+    def on_teacher_moved(self, message: TeacherMoved) -> None:
+        session = session_for(message.config, self.session)
+        if session is None:
+            return
+        if session is not self.session:
+            self.replace_session(session)
+        if session.fits(message.cursor):  # a teacher's line is checked, never trusted
+            self.show_cursor(message.cursor, message.cell_mode)
+
+    def on_link_lost(self, message: LinkLost) -> None:
+        self.notify("the teacher's screen is no longer shared", title="Class")
+        self.refresh_bindings()
+
+    def on_class_notice(self, message: ClassNotice) -> None:
+        self.notify(message.text, title="Class", timeout=message.timeout)
+
+    def on_rejoin_requested(self, message: RejoinRequested) -> None:
+        self.exit(return_code=REJOIN_STATUS)
+
+    def on_repaint_requested(self, message: RepaintRequested) -> None:
+        # The server starts a joiner's stream at the marker; the full frame after it covers the screen.
+        if self._driver is not None:
+            self._driver.write(REPAINT_MARKER.decode("ascii"))
+        self.screen.refresh()
 
     # -- the palette ----------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Screenshot writes an SVG into the user's Downloads: a served app runs on someone else's machine.
+            if self.classroom is None or command.title != "Screenshot":
+                yield command
         yield SystemCommand("Keys", "Show every key and how to read the panes", self.action_help)
         yield SystemCommand("Go to iteration", "Jump to iteration N", self.action_jump)
         yield SystemCommand("Reset", "Back to the start of iteration 1", self.action_reset)

@@ -124,7 +124,7 @@ def build_parser() -> OneLineParser:
         help="decimal places shown, 1 to 8 (default: %(default)s)",
     )
     # Set by `tuinet serve` for the apps it starts (tuinet/app/follow.py); not for people.
-    ui.add_argument("--served-as", choices=("solo", "teacher", "student"), help=argparse.SUPPRESS)
+    ui.add_argument("--served-as", choices=("solo", "teacher", "student", "explorer"), help=argparse.SUPPRESS)
     ui.add_argument("--follow-fd", type=int, help=argparse.SUPPRESS)
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
