@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from tuinet.app.files import ask_export, ask_load, ask_save, open_why, restore
 from tuinet.app.follow import Classroom
+from tuinet.app.lesson import LessonPane, next_place
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.screens import HelpScreen, JumpScreen
 from tuinet.app.session import Cursor, Granularity, Session
@@ -32,6 +33,7 @@ from tuinet.app.status import EquationPane, PaneBar, StatusBar
 from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
 from tuinet.app.view import PANES, StepView
 from tuinet.engine import NetConfig, Network, OpKind
+from tuinet.scenario import Scenario
 
 __all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
 
@@ -78,6 +80,9 @@ class TuinetApp(App[None]):
         # Classroom (follow.py): a served student's one key to leave and rejoin the teacher's screen.
         Binding("f", "follow(False)", "Explore"),
         Binding("f", "follow(True)", "Follow teacher"),
+        Binding("right_square_bracket", "lesson(True)", "Next lesson stop", key_display="]", show=False),
+        Binding("left_square_bracket", "lesson(False)", "Previous lesson stop", key_display="[", show=False),
+        Binding("t", "toggle_lesson", "Lesson pane", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
@@ -93,9 +98,12 @@ class TuinetApp(App[None]):
         digits: int = 3,
         saved: SavedSession | None = None,
         classroom: Classroom | None = None,
+        scenario: Scenario | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.scenario = scenario
+        """The scenario or preset the app was started with: its lesson and names show in the lesson pane."""
         self.classroom = classroom
         """Set when started by `tuinet serve`: no file access, and follow mode (see follow.py)."""
         self.digits = digits
@@ -104,6 +112,7 @@ class TuinetApp(App[None]):
             self.register_theme(t)
         self.theme = resolve_theme(theme, self.available_themes) or THEME_NAMES["dark"]
         self._target = session.cursor
+        self._first_session = session
         self.cell_mode = False
         """Whether the last move stepped cells (then the equation spells out the cell's arithmetic)."""
         self._granularity = Granularity.ITERATION
@@ -130,6 +139,8 @@ class TuinetApp(App[None]):
             yield panes["deltas"]
             yield panes["updates"]
             yield MatrixPane("inputs", compact=True).data_bind(TuinetApp.view)
+        if self.scenario is not None and (self.scenario.lesson is not None or self.scenario.names):
+            yield LessonPane(self.scenario, self.session).data_bind(TuinetApp.view)
         yield Static(id="too-small")
         yield Footer()
 
@@ -295,6 +306,7 @@ class TuinetApp(App[None]):
         self.session = session
         self.view = None
         self._target = session.cursor
+        self.add_class("-no-lesson")  # the lesson was written for the network the app started with
 
     # -- classroom hooks (follow.py) ---------------------------------------------------------
 
@@ -310,6 +322,25 @@ class TuinetApp(App[None]):
     def action_follow(self, following: bool) -> None:
         if self.classroom is not None:
             self.classroom.set_following(following)
+
+    # -- lessons (lesson.py) -------------------------------------------------------------------
+
+    def action_lesson(self, forward: bool) -> None:
+        """Move to the next (or previous) place the lesson speaks at."""
+        panes = self.query(LessonPane)
+        if not panes or self.has_class("-no-lesson"):
+            self.notify("no lesson: start with --lesson tutorial, a --preset or a --scenario", timeout=2)
+            return
+        target = next_place(panes.first().places, self._target, forward)
+        if target is None:
+            self.notify("end of the lesson" if forward else "start of the lesson", timeout=1.5)
+            return
+        self.cell_mode = False
+        self._go(target)
+
+    def action_toggle_lesson(self) -> None:
+        if self.query(LessonPane) and self.session is self._first_session:
+            self.toggle_class("-no-lesson")
 
     # -- the rest -------------------------------------------------------------------------
 
@@ -336,6 +367,7 @@ def make_app(
     saved: SavedSession | None = None,
     network: Network | None = None,
     classroom: Classroom | None = None,
+    scenario: Scenario | None = None,
 ) -> TuinetApp:
     """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
 
@@ -344,4 +376,6 @@ def make_app(
     """
     if saved is not None:
         config, theme, digits = saved.config, saved.theme, saved.digits
-    return TuinetApp(Session(config, network), theme=theme, digits=digits, saved=saved, classroom=classroom)
+    return TuinetApp(
+        Session(config, network), theme=theme, digits=digits, saved=saved, classroom=classroom, scenario=scenario
+    )
