@@ -50,6 +50,7 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--weights",
         metavar="FILE",
+        dest="weights_file",  # not ``weights``: that is NetConfig's field (the matrices themselves)
         default=argparse.SUPPRESS,
         help="initial weights from an .npz (np.savez(f, W1=…, W2=…, b1=…)) or the same as JSON; "
         "W_l is inputs×outputs, checked against the network's shapes",
@@ -72,7 +73,7 @@ class _Given:
 
 
 def _given(args: argparse.Namespace) -> _Given:
-    return _Given(*(getattr(args, key, None) for key in ("scenario", "preset", "weights", "lesson")))
+    return _Given(*(getattr(args, key, None) for key in ("scenario", "preset", "weights_file", "lesson")))
 
 
 def scenario_from_args(args: argparse.Namespace) -> Scenario | None:
@@ -80,7 +81,8 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario | None:
     given = _given(args)
     if given == _Given(None, None, None, None):
         return None
-    max_units: int = getattr(args, "max_units", NetConfig().max_units)
+    limits = {name: getattr(args, name) for name in ("max_units", "max_numbers") if hasattr(args, name)}
+    max_units: int = limits.get("max_units", NetConfig().max_units)
     if given.scenario is not None:
         scenario = load_scenario(given.scenario, max_units=max_units)
     elif given.preset is not None:
@@ -89,13 +91,13 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario | None:
         scenario = load_preset(given.lesson, max_units=max_units)  # a built-in lesson's own network
     else:
         scenario = Scenario(name="command line", config=NetConfig(max_units=max_units), origin="command line")
-    typed = {name: getattr(args, name) for name in NETWORK_DEFAULTS if hasattr(args, name)}
+    typed = {name: getattr(args, name) for name in NETWORK_DEFAULTS if hasattr(args, name) and name not in limits}
     config = scenario.config
-    if typed:
+    if typed or limits:
         merged = {**config.to_dict(), **typed}
         if {"activation", "output_activation", "hidden"} & set(typed) and "activations" not in typed:
             merged.pop("activations", None)  # a typed activation or depth replaces the scenario's per-layer list
-        config = NetConfig.from_dict(merged, where="", max_units=max_units)
+        config = NetConfig.from_dict(merged, where="", **limits)
     if given.weights is not None:
         config = with_weights(config, given.weights)
     lesson = scenario.lesson

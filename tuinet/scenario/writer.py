@@ -88,7 +88,11 @@ def scenario_toml(scenario: Scenario) -> str:
         if value
     ]
     out += _table("data", _data(config))
-    network = [("hidden", _value(list(config.hidden))), ("activations", _value(list(config.layer_activations)))]
+    network = [("hidden", _value(list(config.hidden)))]
+    if config.activations:
+        network.append(("activations", _value(list(config.activations))))
+    else:
+        network += [("activation", _value(config.activation)), ("output_activation", _value(config.output_activation))]
     out += _table("network", [*network, ("bias", _value(config.bias))])
     init = [("method", _value(config.init)), ("seed", _value(config.seed))]
     init += [(f"W{layer}", _matrix(rows)) for layer, rows in enumerate(config.weights, start=1)]
