@@ -79,6 +79,7 @@ def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         network: Any = None,
         classroom: Any = None,
         scenario: Any = None,
+        notation: str = "tuinet",
     ) -> FakeApp:
         assert network is None or network.config == config  # the CLI passes the network it validated
         app = FakeApp(calls, config, theme, digits, saved)

@@ -34,6 +34,8 @@ from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
 from tuinet.app.view import PANES, StepView
 from tuinet.engine import NetConfig, Network, OpKind
 from tuinet.scenario import Scenario
+from tuinet.words.notation import DEFAULT as DEFAULT_NOTATION
+from tuinet.words.notation import Profile, get_profile
 
 __all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
 
@@ -121,6 +123,8 @@ class TuinetApp(App[None]):
         self._speed = 2
         self.pinned: str | None = None
         """The pane shown in compact layouts; None follows the current operation."""
+        self.notation: Profile = get_profile(DEFAULT_NOTATION)
+        """How matrices are named and oriented (``n`` cycles; words/notation.py)."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -368,6 +372,7 @@ def make_app(
     network: Network | None = None,
     classroom: Classroom | None = None,
     scenario: Scenario | None = None,
+    notation: str = "tuinet",
 ) -> TuinetApp:
     """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
 
@@ -376,6 +381,8 @@ def make_app(
     """
     if saved is not None:
         config, theme, digits = saved.config, saved.theme, saved.digits
-    return TuinetApp(
+    app = TuinetApp(
         Session(config, network), theme=theme, digits=digits, saved=saved, classroom=classroom, scenario=scenario
     )
+    app.notation = get_profile(notation)
+    return app

@@ -19,11 +19,18 @@ from tuinet.cli.export import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, wri
 from tuinet.cli.memory import keep_freed_memory
 from tuinet.cli.options import add_network_options, config_from_args, int_in_range, positive_int
 from tuinet.cli.report import NON_FINITE_HELP, trace_json, write_report
-from tuinet.cli.scenario import SCENARIO_EPILOG, add_scenario_options, print_presets, scenario_from_args
+from tuinet.cli.scenario import (
+    SCENARIO_EPILOG,
+    add_scenario_options,
+    notation_for,
+    print_presets,
+    scenario_from_args,
+    scenario_or_options,
+)
+from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_transcript_options
 from tuinet.engine import NetConfig, build
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
 from tuinet.errors import TuinetError
-from tuinet.scenario import Scenario
 from tuinet.scenario.printed import printed_report
 from tuinet.scenario.writer import scenario_toml
 
@@ -124,6 +131,7 @@ def build_parser() -> OneLineParser:
         metavar="N",
         help="decimal places shown, 1 to 8 (default: %(default)s)",
     )
+    add_notation_option(ui)
     # Set by `tuinet serve` for the apps it starts (tuinet/app/follow.py); not for people.
     ui.add_argument("--served-as", choices=("solo", "teacher", "student"), help=argparse.SUPPRESS)
     ui.add_argument("--follow-fd", type=int, help=argparse.SUPPRESS)
@@ -180,6 +188,18 @@ def build_parser() -> OneLineParser:
         help="list the built-in scenarios (--preset NAME) and the sources whose numbers they reproduce",
         description="List the built-in scenarios and their sources.",
     )
+    add_notation_option(output)
+    teller = commands.add_parser(
+        "transcript",
+        help="print what the screen explains, step by step, as plain text (screen readers, handouts, logs)",
+        description="Print, step by step, what the app explains: the same words and numbers, plain UTF-8, "
+        "no colour or box drawing.",
+        epilog=TRANSCRIPT_EPILOG,
+        formatter_class=_HelpFormatter,
+    )
+    add_network_options(teller)
+    add_scenario_options(teller)
+    add_transcript_options(teller)
     # Listed for --help only: _dispatch hands everything after `serve` to tuinet/serve/cli.py.
     commands.add_parser("serve", help="serve the app to a class over SSH or the web; see `tuinet serve --help`")
     return parser
@@ -223,30 +243,27 @@ def _dispatch(argv: list[str]) -> int:
     if args.command == "export":
         _export(args)
         return 0
+    if args.command == "transcript":
+        from tuinet.cli.transcript import run
+
+        return run(args)
     return _open_app(args)
 
 
-def _scenario(args: argparse.Namespace) -> Scenario:
-    """The scenario of the command line: a file or preset (with typed options over it), or the options alone."""
-    scenario = scenario_from_args(args)
-    if scenario is not None:
-        return scenario
-    return Scenario(name="command line", config=config_from_args(args), origin="command line")
-
-
 def _export(args: argparse.Namespace) -> None:
-    scenario = _scenario(args)
+    scenario = scenario_or_options(args)
     if args.format == "scenario":
         build(scenario.config)  # a config that cannot be built is an error now, not a file that fails to load
         write(scenario_toml(scenario), args.output)
     else:
-        write(export(build(scenario.config), args.iteration, args.format), args.output)
+        notation = notation_for(args, scenario).name
+        write(export(build(scenario.config), args.iteration, args.format, notation), args.output)
 
 
 def _train(args: argparse.Namespace) -> int:
     if args.trace and not args.json:
         raise UsageError("--trace adds every matrix to the JSON report: use it with --json")
-    scenario = _scenario(args)
+    scenario = scenario_or_options(args)
     steps = args.steps if args.steps is not None else scenario.steps
     if steps is None:
         raise UsageError("the following arguments are required: --steps")
@@ -298,6 +315,7 @@ def _open_app(args: argparse.Namespace) -> int:
         network=network,
         classroom=classroom,
         scenario=scenario,
+        notation=notation_for(args, scenario).name,
     )
     app.run(mouse=not args.no_mouse)
     # 0 after q; 128 + N after signal N (tuinet/app/signals.py); 1 if the app itself failed.

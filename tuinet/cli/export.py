@@ -13,6 +13,7 @@ from tuinet.engine.network import Network
 from tuinet.errors import TuinetError
 from tuinet.fileio import write_text as write
 from tuinet.words.export import export_markdown, export_python
+from tuinet.words.notation import get_profile
 
 __all__ = ["EXPORT_EPILOG", "FORMATS", "MAX_EXPORT_NUMBERS", "MAX_ITERATION", "ExportCommandError", "export", "write"]
 
@@ -51,7 +52,7 @@ def _numbers(network: Network) -> int:
     return rows * (sizes[0] + sizes[-1]) + weights + biases
 
 
-def export(network: Network, iteration: int, form: str) -> str:
+def export(network: Network, iteration: int, form: str, notation: str = "tuinet") -> str:
     """The text of ``tuinet export``: iteration ``iteration`` (1…MAX_ITERATION) in format ``form``."""
     if not 1 <= iteration <= MAX_ITERATION:
         raise ExportCommandError(f"--iteration must be from 1 to {MAX_ITERATION:,}, got {iteration:,}")
@@ -65,4 +66,4 @@ def export(network: Network, iteration: int, form: str) -> str:
     history = History(network)
     if form == "py":
         return export_python(network, history, iteration)
-    return export_markdown(network, history.trace(iteration))
+    return export_markdown(network, history.trace(iteration), profile=get_profile(notation))

@@ -16,14 +16,23 @@ import argparse
 from dataclasses import dataclass, replace
 from typing import TextIO
 
-from tuinet.cli.options import NETWORK_DEFAULTS
+from tuinet.cli.options import NETWORK_DEFAULTS, config_from_args
 from tuinet.engine import NetConfig
 from tuinet.errors import TuinetError
 from tuinet.scenario import PRESETS, Scenario, load_lesson, load_preset, load_scenario
+from tuinet.scenario.notation import profile_of
 from tuinet.scenario.weights import with_weights
 from tuinet.words.lessons import BUILTIN_LESSONS
+from tuinet.words.notation import DEFAULT, Profile, get_profile
 
-__all__ = ["SCENARIO_EPILOG", "add_scenario_options", "print_presets", "scenario_from_args"]
+__all__ = [
+    "SCENARIO_EPILOG",
+    "add_scenario_options",
+    "notation_for",
+    "print_presets",
+    "scenario_from_args",
+    "scenario_or_options",
+]
 
 SCENARIO_EPILOG = """\
 scenarios: --scenario FILE (TOML) or --preset NAME (see `tuinet presets`) sets the data, layers, activations,
@@ -111,6 +120,22 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario | None:
                     "drop the other network options, or write a lesson file for this network"
                 )
     return replace(scenario, config=config, lesson=lesson)
+
+
+def scenario_or_options(args: argparse.Namespace) -> Scenario:
+    """The scenario of the command line: a file or preset (with typed options over it), or the options alone."""
+    scenario = scenario_from_args(args)
+    if scenario is not None:
+        return scenario
+    return Scenario(name="command line", config=config_from_args(args), origin="command line")
+
+
+def notation_for(args: argparse.Namespace, scenario: Scenario | None) -> Profile:
+    """--notation if typed (anything but the default), else the scenario's own profile, else the default."""
+    typed = getattr(args, "notation", DEFAULT)
+    if typed != DEFAULT:
+        return get_profile(typed)
+    return profile_of(scenario) or get_profile(DEFAULT)
 
 
 def print_presets(out: TextIO) -> None:

@@ -32,6 +32,7 @@ from tuinet.scenario.engine_fields import config_from_fields, network_for
 from tuinet.scenario.quantities import check_expression
 from tuinet.scenario.tomlfile import Path, TomlFile
 from tuinet.words.lessons import BUILTIN_LESSONS, Lesson, Printed, Stop
+from tuinet.words.notation import NAMES as NOTATIONS
 
 __all__ = ["Scenario", "scenario_from_toml"]
 
@@ -50,6 +51,8 @@ _ARRAYS: dict[str, set[str]] = {
     "printed": {"label", "iteration", "op", "value", "printed", "figures", "differs"},
 }
 MAX_ITERATION = 10_000_000
+_NAMED = ("W", "b", "z", "a", "delta", "dadz")
+"""Matrices whose cells a scenario may name (dW, W′ and db, b′ take W's and b's names)."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,12 @@ def _shown(value: object) -> str:
 
 
 def _parameter_names(prefixes: tuple[str, ...]) -> set[str]:
-    return {f"{p}{layer}" for p in prefixes for layer in range(1, 17)}
+    return {f"{p}{layer}" for p in prefixes for layer in range(1, 18)}
+
+
+def _named_keys(L: int, bias: bool) -> set[str]:
+    prefixes = [p for p in _NAMED if bias or p != "b"]
+    return {f"{p}{layer}" for p in prefixes for layer in range(1, L + 1)}
 
 
 def _check_keys(r: _Reader) -> None:
@@ -150,7 +158,7 @@ def _check_keys(r: _Reader) -> None:
         if key in _TABLES:
             if not isinstance(value, dict):
                 raise r.fail((key,), "must be a table: write it as [" + key + "]")
-            allowed = _TABLES[key] | (_parameter_names(("W", "b")) if key in ("init", "names") else set())
+            allowed = _TABLES[key] | _parameter_names(("W", "b") if key == "init" else _NAMED if key == "names" else ())
             for sub in value:
                 if sub not in allowed:
                     raise r.fail((key, sub), f"is not a field of [{key}] (known: {', '.join(sorted(_TABLES[key]))})")
@@ -215,7 +223,15 @@ def _printed(r: _Reader) -> tuple[Printed, ...]:
 
 def _names(r: _Reader) -> Names:
     table = r.toml.data.get("names", {})
-    return tuple((key, tuple(tuple(row) for row in r.matrix(("names", key), str))) for key in sorted(table))
+    names = tuple((key, tuple(tuple(row) for row in r.matrix(("names", key), str))) for key in sorted(table))
+    notation = r.text(("notation",))
+    if names and notation in NOTATIONS:
+        raise r.fail(
+            ("notation",), f"is a built-in notation; with [names] give yours a name of its own, got {notation!r}"
+        )
+    if not names and notation is not None and notation not in NOTATIONS:
+        raise r.fail(("notation",), f"must be one of {', '.join(NOTATIONS)} (or name your own with [names])")
+    return names
 
 
 def _lesson(r: _Reader, name: str, title: str, load_lesson: Any) -> Lesson | None:
@@ -296,7 +312,16 @@ def scenario_from_toml(toml: TomlFile, name: str, load_lesson: Any, max_units: i
         return r.fail(_where(key), message)
 
     config = config_from_fields(fields, fail)
-    network_for(config, fail)  # the dataset loads and explicit weights fit its shapes: errors name the line now
+    network = network_for(config, fail)  # the dataset loads and explicit weights fit its shapes: errors name the line
+    names = _names(r)
+    for key, rows in names:
+        shape = network.shape_of(key) if key in _named_keys(network.L, config.bias) else None
+        if shape is None:
+            raise r.fail(("names", key), f"is not a matrix of this {'-'.join(map(str, network.sizes))} network")
+        if (len(rows), len(rows[0])) != shape:
+            raise r.fail(
+                ("names", key), f"must name {shape[0]}×{shape[1]} cells like {key}, got {len(rows)}×{len(rows[0])}"
+            )
     title = r.text(("title",)) or ""
     return Scenario(
         name=r.text(("name",)) or name,
@@ -305,7 +330,7 @@ def scenario_from_toml(toml: TomlFile, name: str, load_lesson: Any, max_units: i
         source=r.text(("source",)) or "",
         url=r.text(("url",)) or "",
         notation=r.text(("notation",)),
-        names=_names(r),
+        names=names,
         lesson=_lesson(r, name, title, load_lesson),
         steps=r.integer(("steps",), 1, MAX_ITERATION),
         origin=toml.path,

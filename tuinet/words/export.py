@@ -20,9 +20,11 @@ from tuinet.engine.network import Network, Params
 from tuinet.engine.trace import OpKind, Trace
 from tuinet.engine.types import Matrix
 from tuinet.errors import TuinetError
-from tuinet.words.cells import explain_cell
 from tuinet.words.formulas import LOSS_TEXT
+from tuinet.words.notation import DEFAULT, Profile, get_profile
 from tuinet.words.numbers import fmt
+from tuinet.words.reasons import explain
+from tuinet.words.terms import Facts, Terms
 
 __all__ = ["ExportError", "command_line", "export_markdown", "export_python"]
 
@@ -323,10 +325,16 @@ def _table(matrix: Matrix, digits: int, max_side: int) -> list[str]:
     return [*lines, ""]
 
 
-def export_markdown(network: Network, trace: Trace, digits: int = 4, max_side: int = 12) -> str:
+def export_markdown(
+    network: Network, trace: Trace, digits: int = 4, max_side: int = 12, profile: Profile | None = None
+) -> str:
     """A Markdown transcript of ``trace``: the config, the starting matrices, then every operation in
-    schedule order with its formula, shapes, note, a worked cell for products, and its result."""
+    schedule order with its formula, shapes, the chain-rule reason (words/reasons.py, as on screen), a worked
+    cell for products, and its result — named and oriented as ``profile`` (default: tuinet's own)."""
     config, L = network.config, trace.layers
+    profile = profile or get_profile(DEFAULT)
+    facts = Facts.of(network)
+    terms = Terms(profile, facts)
     loss_text = f"{LOSS_TEXT[network.loss_kind]} ({config.loss})"
     out = [
         f"# tuinet — iteration {trace.iteration}",
@@ -352,6 +360,8 @@ def export_markdown(network: Network, trace: Trace, digits: int = 4, max_side: i
         "",
         f"**Loss of this iteration: C = {trace.loss!r}**" + (" (diverged: inf/NaN)" if trace.diverged else ""),
         "",
+        f"Notation: **{profile.name}** — {profile.title}." + (f" {profile.once}." if profile.once else ""),
+        "",
         "## Starting point",
         "",
     ]
@@ -359,9 +369,10 @@ def export_markdown(network: Network, trace: Trace, digits: int = 4, max_side: i
 
     def show(name: str) -> None:
         shown.add(name)
-        label = trace.label(name)
+        label = terms.name(name)
         title = label if label == name else f"{label} (`{name}`)"
-        out.extend([f"**{title}** {shape_text(trace[name].shape)}", "", *_table(trace[name], digits, max_side)])
+        matrix = profile.orient(trace[name])
+        out.extend([f"**{title}** {shape_text(matrix.shape)}", "", *_table(matrix, digits, max_side)])
 
     for name in ["a0", "y"]:
         show(name)
@@ -371,12 +382,14 @@ def export_markdown(network: Network, trace: Trace, digits: int = 4, max_side: i
             show(f"b{layer}")
     out += ["## The iteration, operation by operation", ""]
     for op in trace.schedule:
+        reason = explain(op, trace, facts, profile, cell=(0, 0), digits=digits)
         out += [
-            f"### {op.index + 1}. {op.phase} — `{op.formula}`",
+            f"### {op.index + 1}. {op.phase} — `{reason.formula}`",
             "",
             f"- kind: {op.kind}",
-            f"- shapes: `{op.shapes}`",
-            *([f"- note: {op.note}"] if op.note else []),
+            f"- shapes: `{reason.shapes}`",
+            *(f"- why: {line}" for line in reason.full),
+            *(f"- note: {note}" for note in reason.notes),
             "",
         ]
         for name in op.names[:-1]:
@@ -387,7 +400,7 @@ def export_markdown(network: Network, trace: Trace, digits: int = 4, max_side: i
             shown.add(op.result)
             continue
         if op.kind in (OpKind.MATMUL, OpKind.UPDATE):
-            out += [f"For example: `{explain_cell(trace, op, 0, 0, digits=digits).text}`", ""]
+            out += [f"For example: `{reason.cell}`", ""]
         show(op.result)
     out += [
         "## The same update, the tutorial way",

@@ -1,0 +1,93 @@
+"""``tuinet transcript``: the screen's explanations as plain text (options, and writing it out)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tuinet.cli.options import int_in_range
+from tuinet.cli.scenario import notation_for, scenario_or_options
+from tuinet.engine import Operation, Trace, build
+from tuinet.scenario.narrate import lesson_at, lesson_lines
+from tuinet.words.mistakes import MISTAKES
+from tuinet.words.notation import DEFAULT, NAMES
+from tuinet.words.transcript import GRANULARITIES, transcript
+
+__all__ = ["MAX_TRANSCRIPT_ITERATIONS", "TRANSCRIPT_EPILOG", "add_notation_option", "add_transcript_options", "run"]
+
+MAX_TRANSCRIPT_ITERATIONS = 10_000
+
+TRANSCRIPT_EPILOG = f"""\
+granularity:
+  iteration  each operation's formula and shapes, the loss, the new weights
+  operation  each operation's formula, shapes, chain-rule derivation, notes and result matrix (default)
+  cell       as operation, plus every cell's terms with their numbers (at most 64 cells per operation)
+
+mistakes (--mistake): {", ".join(MISTAKES)}
+  each run with numpy on this network: numpy's own result or error, the loss over --iterations
+  iterations (at least 2) beside the right formula's, the symptom and the fix.
+
+examples:
+  tuinet transcript --granularity cell --notation tutorial
+  tuinet transcript --iterations 3 --granularity iteration --notation nielsen
+  tuinet transcript --mistake sign --iterations 10
+"""
+
+
+def add_notation_option(group: argparse._ArgumentGroup) -> None:
+    """``--notation NAME``: the names and orientation matrices are shown in (the app, export, transcript)."""
+    group.add_argument(
+        "--notation",
+        choices=NAMES,
+        default=DEFAULT,
+        help="name and orient the matrices as a source does: tuinet (rows are samples, W inputs×outputs), "
+        "tutorial (x, weight1, delta2, dC_dw2), trask (l0, syn0, l1_delta), nielsen (column vectors, "
+        "W outputs×inputs) (default: %(default)s)",
+    )
+
+
+def add_transcript_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("transcript options")
+    group.add_argument(
+        "--iterations",
+        type=int_in_range(1, MAX_TRANSCRIPT_ITERATIONS),
+        default=1,
+        metavar="N",
+        help=f"how many iterations, 1 to {MAX_TRANSCRIPT_ITERATIONS:,} (default: %(default)s)",
+    )
+    group.add_argument(
+        "--granularity", choices=GRANULARITIES, default="operation", help="how fine each step is (default: %(default)s)"
+    )
+    add_notation_option(group)
+    group.add_argument("--mistake", choices=tuple(MISTAKES), help="run one common mistake instead (see below)")
+    group.add_argument(
+        "--digits",
+        type=int_in_range(1, 8),
+        default=3,
+        metavar="N",
+        help="decimal places, 1 to 8 (default: %(default)s)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    scenario = scenario_or_options(args)
+    network = build(scenario.config)
+    profile = notation_for(args, scenario)
+
+    def narrate(trace: Trace, op: Operation | None) -> list[str]:
+        return lesson_lines(lesson_at(scenario, trace, op, args.digits, at_start=trace.iteration == 1 and op is None))
+
+    lessons = scenario.lesson is not None or bool(scenario.names)
+    lines = transcript(
+        network,
+        profile,
+        args.iterations,
+        args.granularity,
+        args.digits,
+        args.mistake,
+        narrate=narrate if lessons else None,
+    )
+    for line in lines:
+        sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+    return 0
