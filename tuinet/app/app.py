@@ -1,9 +1,9 @@
-"""The tuinet App: owns the session, turns keys into cursor moves, and publishes one view per frame.
+"""The tuinet App: composes the screen, and publishes one view of the session per frame.
 
-Data flow: a key runs an action → the session computes the new cursor (integer arithmetic) →
-a publish is scheduled once, however many keys arrive before it runs → the publish builds an
-immutable StepView and sets it on ``view`` → each pane, bound to ``view``, redraws only if its
-own content changed.
+Data flow: a key runs an action (actions/) → the session moves its cursor (integer arithmetic) → a publish is
+scheduled once, however many keys arrive before it runs → the publish builds an immutable StepView
+(view.py: ``build_view``) and sets it on ``view`` → each widget, bound to ``view``, redraws only if its own
+content changed. Flows that ask the user (flows/) post messages the App applies.
 """
 
 from __future__ import annotations
@@ -11,28 +11,30 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import BindingType
 from textual.containers import Horizontal, ScrollableContainer
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from tuinet.app.files import ask_export, ask_load, ask_save, open_why, restore
+from tuinet.app.actions.files import FileActions
+from tuinet.app.actions.stepping import SteppingActions
+from tuinet.app.actions.views import ViewActions
+from tuinet.app.bindings import BINDINGS
 from tuinet.app.follow import Classroom
 from tuinet.app.lesson import LessonPane, next_place
+from tuinet.app.layout import PANES
 from tuinet.app.panes import MatrixPane, StagePane
-from tuinet.app.screens import HelpScreen, JumpScreen
-from tuinet.app.session import Cursor, Granularity, Session
+from tuinet.app.session import Cursor, Session
 from tuinet.app.sessionfile import SavedSession
 from tuinet.app.signals import exit_on_signals
 from tuinet.app.status import EquationPane, PaneBar, StatusBar
 from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
-from tuinet.app.view import PANES, StepView
-from tuinet.engine import NetConfig, Network, OpKind
+from tuinet.app.view import StepView, build_view
+from tuinet.engine import NetConfig, Network
 from tuinet.scenario import Scenario
 from tuinet.words.notation import DEFAULT as DEFAULT_NOTATION
 from tuinet.words.notation import Profile, get_profile
@@ -43,55 +45,19 @@ MIN_SIZE = (70, 22)
 """Below this the layout cannot show a matrix product legibly; a notice replaces it."""
 COMPACT_BELOW = (120, 36)
 """Below this only one matrix pane is shown at a time (keys 1–5, or following the operation)."""
-PLAY_DELAYS = (2.0, 1.0, 0.5, 0.25, 0.12, 0.06, 0.03)
-"""Seconds between auto-play steps, slowest to fastest."""
 JUMP_CHUNK = 2_000
 """Iterations computed per slice of a long jump, so the worker yields the history lock often."""
 
 
-class TuinetApp(App[None]):
+class TuinetApp(SteppingActions, FileActions, ViewActions):
     """Step through backprop: iteration, operation or matrix cell at a time."""
 
     CSS_PATH = "app.tcss"
     TITLE = "tuinet"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "step('iteration', True)", "Iteration", key_display="space"),
-        Binding("backspace", "step('iteration', False)", "Back", key_display="⌫"),
-        Binding("right", "step('operation', True)", "Op", key_display="→"),
-        Binding("left", "step('operation', False)", "Op back", key_display="←", show=False),
-        Binding("l", "step('operation', True)", "Next operation", show=False),
-        Binding("h", "step('operation', False)", "Previous operation", show=False),
-        Binding("full_stop", "step('cell', True)", "Cell", key_display="."),
-        Binding("comma", "step('cell', False)", "Cell back", key_display=",", show=False),
-        Binding("down,j", "step('cell', True)", "Next cell", show=False),
-        Binding("up,k", "step('cell', False)", "Previous cell", show=False),
-        Binding("p", "play", "Play"),
-        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
-        Binding("minus,underscore", "speed(-1)", "Slower", show=False),
-        Binding("g", "jump", "Go to"),
-        Binding("o", "why('outer')", "Why", key_display="o c s m"),
-        Binding("c", "why('gradcheck')", "Gradient check", show=False),
-        Binding("s", "why('signs')", "Sign conventions", show=False),
-        Binding("m", "why('map')", "Prediction map", show=False),
-        Binding("x", "export", "Export", show=False),
-        Binding("ctrl+s", "save", "Save", show=False),
-        Binding("ctrl+o", "load", "Open", show=False),
-        Binding("r", "reset", "Reset", show=False),
-        *(Binding(str(n), f"pane({n})", f"Pane {n}", show=False) for n in range(1, 6)),
-        Binding("0", "pane(0)", "Follow", show=False),
-        # Classroom (follow.py): a served student's one key to leave and rejoin the teacher's screen.
-        Binding("f", "follow(False)", "Explore"),
-        Binding("f", "follow(True)", "Follow teacher"),
-        Binding("right_square_bracket", "lesson(True)", "Next lesson stop", key_display="]", show=False),
-        Binding("left_square_bracket", "lesson(False)", "Previous lesson stop", key_display="[", show=False),
-        Binding("t", "toggle_lesson", "Lesson pane", show=False),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = BINDINGS
 
     view: reactive[StepView | None] = reactive(None)
-    """What the screen shows; every pane is bound to it."""
+    """What the screen shows; every widget is bound to it."""
 
     def __init__(
         self,
@@ -106,23 +72,17 @@ class TuinetApp(App[None]):
         self.session = session
         self.scenario = scenario
         """The scenario or preset the app was started with: its lesson and names show in the lesson pane."""
+        self._first_session = session
+        session.digits = digits
         self.classroom = classroom
         """Set when started by `tuinet serve`: no file access, and follow mode (see follow.py)."""
-        self.digits = digits
         self._saved = saved
         for t in THEMES:
             self.register_theme(t)
         self.theme = resolve_theme(theme, self.available_themes) or THEME_NAMES["dark"]
-        self._target = session.cursor
-        self._first_session = session
-        self.cell_mode = False
-        """Whether the last move stepped cells (then the equation spells out the cell's arithmetic)."""
-        self._granularity = Granularity.ITERATION
         self._publish_pending = False
-        self._play_timer: Timer | None = None
-        self._speed = 2
-        self.pinned: str | None = None
-        """The pane shown in compact layouts; None follows the current operation."""
+        self._curve_points = 40
+        """Losses the status line's curve has room for (StatusBar reports its width)."""
         self.notation: Profile = get_profile(DEFAULT_NOTATION)
         """How matrices are named and oriented (``n`` cycles; words/notation.py)."""
 
@@ -132,7 +92,7 @@ class TuinetApp(App[None]):
         yield StatusBar().data_bind(TuinetApp.view)
         yield EquationPane().data_bind(TuinetApp.view)
         yield StagePane().data_bind(TuinetApp.view)
-        yield PaneBar(id="pane-bar")
+        yield PaneBar(id="pane-bar").data_bind(TuinetApp.view)
         panes = {pane: MatrixPane(pane).data_bind(TuinetApp.view) for pane in PANES}
         with ScrollableContainer(id="panes", can_focus=False):
             # Inputs and weights are small: side by side. The others are one full-width band each.
@@ -153,15 +113,13 @@ class TuinetApp(App[None]):
 
     def on_mount(self) -> None:
         if self._saved is not None:
-            restore(self, self._saved)
+            self.apply_saved(self._saved)
         self._publish()
         if self.classroom is not None:
             self.classroom.attach(self)
 
     def on_resize(self, event: Resize) -> None:
-        self._apply_size(event.size.width, event.size.height)
-
-    def _apply_size(self, width: int, height: int) -> None:
+        width, height = event.size.width, event.size.height
         too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         self.set_class(too_small, "-too-small")
         self.set_class(not too_small and (width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1]), "-compact")
@@ -170,112 +128,39 @@ class TuinetApp(App[None]):
                 f"terminal too small (needs {MIN_SIZE[0]}×{MIN_SIZE[1]}, is {width}×{height})\n\n"
                 "enlarge the window or the font smaller · q quits"
             )
-        self._show_active_pane()
+        if self.session.why is not None:  # the prediction map is sized from the terminal
+            self.publish_soon()
 
-    # -- moving the cursor ----------------------------------------------------------------
+    def on_status_bar_curve_room(self, message: StatusBar.CurveRoom) -> None:
+        if message.points != self._curve_points:
+            self._curve_points = message.points
+            self.publish_soon()
 
-    def action_step(self, granularity: str, forward: bool) -> None:
-        self._granularity = Granularity(granularity)
-        self.cell_mode = self._granularity is Granularity.CELL
-        self._go(self.session.move(self._target, self._granularity, forward))
+    # -- publishing: one view per frame -----------------------------------------------------------
 
-    def action_reset(self) -> None:
-        self.action_pause()
-        self.cell_mode = False
-        self._go(Cursor())
-
-    def show_cursor(self, cursor: Cursor, cell_mode: bool = False) -> None:
-        """Move the screen to ``cursor`` (jumps, loaded sessions)."""
-        self.cell_mode = cell_mode
-        self._go(cursor)
-
-    def _go(self, cursor: Cursor) -> None:
-        """Aim at ``cursor``; the screen catches up once, after any keys already queued."""
-        self._target = cursor
+    def publish_soon(self) -> None:
+        """Show the session's state; the screen catches up once, after any keys already queued."""
         if not self._publish_pending:
             self._publish_pending = True
             self.call_later(self._publish)
 
+    def show_cursor(self, cursor: Cursor, cell_mode: bool = False) -> None:
+        """Move the screen to ``cursor`` (the classroom's teacher; follow.py)."""
+        self.session.go(cursor, cell_mode)
+        self.publish_soon()
+
     def _publish(self) -> None:
         self._publish_pending = False
-        target = self._target
-        if target.iteration > self.session.history.head + 1 + JUMP_CHUNK:
+        session = self.session
+        target = session.cursor
+        if target.iteration > session.history.head + 1 + JUMP_CHUNK:
             self._extend_to(target.iteration)  # far ahead: compute in a worker, keep the keys alive
             return
-        view = self.view
-        if view is not None and view.cursor == target and view.cell_mode == self.cell_mode:
-            return
-        self.session.cursor = target
-        new = StepView(self.session, target, previous=view, cell_mode=self.cell_mode, digits=self.digits)
-        self._show_active_pane(new)  # first, so the pane switch lands in the same frame as the numbers
+        new = build_view(
+            session, self.view, curve_points=self._curve_points, screen=(self.size.width, self.size.height)
+        )
+        self.query_one("#pane-compact", MatrixPane).show_pane(new.active_pane)  # same frame as the numbers
         self.view = new
-
-    # -- panes in compact layouts -----------------------------------------------------------
-
-    def _follow_pane(self, view: StepView | None) -> str:
-        if view is None or view.op is None:
-            return "inputs"
-        op = view.op
-        if op.kind is OpKind.LOSS:
-            return "deltas"
-        for pane in PANES:
-            if op.result in view.pane_names[pane]:
-                return pane
-        return "activations"
-
-    def _show_active_pane(self, view: StepView | None = None) -> None:
-        active = self.pinned or self._follow_pane(view or self.view)
-        self.query_one("#pane-compact", MatrixPane).show_pane(active)
-        self.query_one("#pane-bar", PaneBar).show(active, self.pinned is None)
-
-    def action_pane(self, number: int) -> None:
-        self.pinned = PANES[number - 1] if number else None
-        self._show_active_pane()
-
-    # -- auto-play ------------------------------------------------------------------------
-
-    def action_play(self) -> None:
-        if self.playing:
-            self.action_pause()
-        else:
-            self._restart_timer()
-            self.notify(f"playing by {self._granularity}, every {PLAY_DELAYS[self._speed]:g} s — p pauses", timeout=2)
-
-    @property
-    def playing(self) -> bool:
-        return self._play_timer is not None
-
-    def action_pause(self) -> None:
-        if self._play_timer is not None:
-            self._play_timer.stop()
-            self._play_timer = None
-
-    def _restart_timer(self) -> None:
-        if self._play_timer is not None:
-            self._play_timer.stop()
-        self._play_timer = self.set_interval(PLAY_DELAYS[self._speed], self._tick)
-
-    def _tick(self) -> None:
-        before = self._target
-        self._go(self.session.move(before, self._granularity, True))
-        if self._target == before:  # reached the end
-            self.action_pause()
-
-    def action_speed(self, change: int) -> None:
-        self._speed = max(0, min(len(PLAY_DELAYS) - 1, self._speed + change))
-        if self.playing:
-            self._restart_timer()
-        self.notify(f"step every {PLAY_DELAYS[self._speed]:g} s", timeout=1.5)
-
-    # -- jumps ------------------------------------------------------------------------------
-
-    def action_jump(self) -> None:
-        def done(number: int | None) -> None:
-            if number is not None:
-                self.cell_mode = False
-                self._go(self.session.jump(number))
-
-        self.push_screen(JumpScreen(self._target.iteration, self.session.max_iteration), done)
 
     @work(thread=True, exclusive=True, group="extend")
     def _extend_to(self, iteration: int) -> None:
@@ -289,28 +174,15 @@ class TuinetApp(App[None]):
         if not worker.is_cancelled:
             self.call_from_thread(self._publish)
 
-    # -- why-views, exports, sessions (in files.py) ------------------------------------------
-
-    def action_why(self, key: str) -> None:
-        open_why(self, key)
-
-    def action_export(self) -> None:
-        ask_export(self)
-
-    def action_save(self) -> None:
-        ask_save(self)
-
-    def action_load(self) -> None:
-        ask_load(self)
-
     def replace_session(self, session: Session) -> None:
-        """Switch to another network (a loaded session); the screen restarts from its cursor."""
-        self.action_pause()
+        """Switch to another network (a loaded session, the teacher's); the display settings carry over."""
+        self.stop_play()
         self.workers.cancel_group(self, "extend")
+        session.adopt_display(self.session)
         self.session = session
         self.view = None
-        self._target = session.cursor
         self.add_class("-no-lesson")  # the lesson was written for the network the app started with
+        self.publish_soon()
 
     # -- classroom hooks (follow.py) ---------------------------------------------------------
 
@@ -335,22 +207,18 @@ class TuinetApp(App[None]):
         if not panes or self.has_class("-no-lesson"):
             self.notify("no lesson: start with --lesson tutorial, a --preset or a --scenario", timeout=2)
             return
-        target = next_place(panes.first().places, self._target, forward)
+        target = next_place(panes.first().places, self.session.cursor, forward)
         if target is None:
             self.notify("end of the lesson" if forward else "start of the lesson", timeout=1.5)
             return
-        self.cell_mode = False
-        self._go(target)
+        self.session.go(target, False)
+        self.publish_soon()
 
     def action_toggle_lesson(self) -> None:
         if self.query(LessonPane) and self.session is self._first_session:
             self.toggle_class("-no-lesson")
 
-    # -- the rest -------------------------------------------------------------------------
-
-    def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+    # -- the palette ----------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
         yield from super().get_system_commands(screen)
@@ -371,8 +239,8 @@ def make_app(
     saved: SavedSession | None = None,
     network: Network | None = None,
     classroom: Classroom | None = None,
-    scenario: Scenario | None = None,
     notation: str = "tuinet",
+    scenario: Scenario | None = None,
 ) -> TuinetApp:
     """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
 
