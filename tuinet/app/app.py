@@ -25,8 +25,8 @@ from tuinet.app.actions.stepping import SteppingActions
 from tuinet.app.actions.views import ViewActions
 from tuinet.app.bindings import BINDINGS
 from tuinet.app.follow import Classroom
-from tuinet.app.lesson import LessonPane, next_place
 from tuinet.app.layout import PANES
+from tuinet.app.lesson import LessonPane, next_place
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.session import Cursor, Session
 from tuinet.app.sessionfile import SavedSession
@@ -181,7 +181,8 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
         session.adopt_display(self.session)
         self.session = session
         self.view = None
-        self.add_class("-no-lesson")  # the lesson was written for the network the app started with
+        for pane in self.query(LessonPane):
+            pane.display = False  # the lesson was written for the network the app started with
         self.publish_soon()
 
     # -- classroom hooks (follow.py) ---------------------------------------------------------
@@ -204,7 +205,7 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
     def action_lesson(self, forward: bool) -> None:
         """Move to the next (or previous) place the lesson speaks at."""
         panes = self.query(LessonPane)
-        if not panes or self.has_class("-no-lesson"):
+        if not panes or self.session is not self._first_session:
             self.notify("no lesson: start with --lesson tutorial, a --preset or a --scenario", timeout=2)
             return
         target = next_place(panes.first().places, self.session.cursor, forward)
@@ -215,8 +216,8 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
         self.publish_soon()
 
     def action_toggle_lesson(self) -> None:
-        if self.query(LessonPane) and self.session is self._first_session:
-            self.toggle_class("-no-lesson")
+        for pane in self.query(LessonPane):
+            pane.display = self.session is self._first_session and not pane.display
 
     # -- the palette ----------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ log = logging.getLogger("tuinet.follow")
 ROLES = ("solo", "teacher", "student")
 FILE_ACTIONS = frozenset({"save", "load", "export"})
 """Off in every served app: they would read or write files on the server."""
-DRIVING_ACTIONS = frozenset({"step", "play", "speed", "jump", "reset"})
+DRIVING_ACTIONS = frozenset({"step", "play", "speed", "jump", "reset", "lesson"})
 """Off while a student follows the teacher."""
 MAX_LINE = 4096
 

@@ -77,7 +77,6 @@ class LessonPane(Widget):
         padding: 0 1;
         border-top: solid $accent;
     }
-    App.-no-lesson LessonPane { display: none; }
     """
 
     view: var[StepView | None] = var(None)
