@@ -146,3 +146,14 @@ async def test_students_follow_the_teachers_place_in_the_lesson(tmp_path: Path) 
             student.send("]")  # a following student does not drive, not even the lesson
             await asyncio.sleep(0.3)
             assert "Q1 · why a1ᵀ?" in student.text() and "Q4 again" not in student.text()
+
+
+def test_serve_checks_a_scenario_once_at_start(tmp_path: Path) -> None:
+    """`tuinet serve -- --preset …/--scenario …/--lesson …`: the teacher's choice, checked before any student."""
+    from tuinet.serve.cli import ServeUsageError, check_app_args
+
+    with pytest.raises(ServeUsageError, match="lesson 'tutorial' is written for the tutorial network"):
+        check_app_args(["--preset", "mazur", "--lesson", "tutorial"], 256)
+    assert check_app_args(["--preset", "hagan"], 256) == ["--preset", "hagan", "--max-units", "256"]
+    with pytest.raises(ServeUsageError, match=r"network options for the class: scenario '.*nope.toml' does not exist"):
+        check_app_args(["--scenario", str(tmp_path / "nope.toml")], 256)
