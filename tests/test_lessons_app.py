@@ -157,3 +157,28 @@ def test_serve_checks_a_scenario_once_at_start(tmp_path: Path) -> None:
     assert check_app_args(["--preset", "hagan"], 256) == ["--preset", "hagan", "--max-units", "256"]
     with pytest.raises(ServeUsageError, match=r"network options for the class: scenario '.*nope.toml' does not exist"):
         check_app_args(["--scenario", str(tmp_path / "nope.toml")], 256)
+
+
+async def test_the_app_exports_its_scenario_and_it_loads_back(tmp_path: Path) -> None:
+    """x, choose "Scenario file": the file loads back to the same network, names and printed numbers."""
+    from textual.widgets import RadioButton
+
+    from tuinet.scenario import load_scenario
+
+    scenario = load_preset("mazur")
+    app = make_app(scenario.config, scenario=scenario)
+    target = tmp_path / "mine.toml"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "x")
+        await pilot.pause()
+        button = next(b for b in app.screen.query(RadioButton) if b.name == "toml")
+        await pilot.click(button)
+        await pilot.pause()
+        path_input = app.screen.query_one("#path")
+        path_input.value = str(target)  # type: ignore[attr-defined]
+        path_input.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+    back = load_scenario(str(target))
+    assert back.config == scenario.config and back.names == scenario.names
+    assert back.lesson is not None and scenario.lesson is not None and back.lesson.printed == scenario.lesson.printed

@@ -8,6 +8,7 @@ content changed. Flows that ask the user (flows/) post messages the App applies.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import work
@@ -214,6 +215,12 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
             return
         self.session.go(target, False)
         self.publish_soon()
+
+    def current_scenario(self) -> Scenario:
+        """The network on screen as a scenario: the one the app started with (names, lesson), or a loaded one's."""
+        if self.scenario is not None and self.session is self._first_session:
+            return replace(self.scenario, config=self.session.config)
+        return Scenario(name="tuinet", config=self.session.config)
 
     def action_toggle_lesson(self) -> None:
         for pane in self.query(LessonPane):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App
 
 from tuinet.app.session import Session
+from tuinet.scenario import Scenario
 
 __all__ = ["Host"]
 
@@ -28,4 +29,8 @@ class Host(App[None]):
 
     def open_why(self, key: str) -> None:
         """Show why-view ``key`` (actions/views.py)."""
+        raise NotImplementedError
+
+    def current_scenario(self) -> Scenario:
+        """The network on screen as a scenario, for exporting it (app.py)."""
         raise NotImplementedError

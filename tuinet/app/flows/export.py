@@ -1,4 +1,5 @@
-"""Export the iteration on screen: a numpy script that recomputes it, or a Markdown handout."""
+"""Export the iteration on screen: a numpy script that recomputes it, a Markdown handout, or the network as a
+scenario file (TOML) that loads back to the same numbers (``tuinet --scenario FILE``)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,31 @@ from textual.app import App
 from tuinet.app.dialogs import FileRequest, PathDialog
 from tuinet.engine import History, Network, TuinetError
 from tuinet.fileio import write_text
+from tuinet.scenario import Scenario
+from tuinet.scenario.writer import scenario_toml
 from tuinet.words.export import export_markdown, export_python
 
 __all__ = ["EXPORT_FORMATS", "ask_export"]
 
-EXPORT_FORMATS = {"py": "Python script (numpy only) that recomputes this iteration", "md": "Markdown handout"}
+EXPORT_FORMATS = {
+    "py": "Python script (numpy only) that recomputes this iteration",
+    "md": "Markdown handout",
+    "toml": "Scenario file: this network, its weights and lesson (tuinet --scenario FILE)",
+}
 
 
-def ask_export(app: App[Any], network: Network, history: History, iteration: int) -> None:
+def ask_export(
+    app: App[Any], network: Network, history: History, iteration: int, scenario: Scenario | None = None
+) -> None:
     """Ask for a file and a format, write iteration ``iteration`` there; every failure is a one-line notice."""
 
     def done(request: FileRequest | None) -> None:
         if request is None:
             return
         try:
-            if request.form == "md":
+            if request.form == "toml":
+                text = scenario_toml(scenario or Scenario(name="tuinet", config=network.config))
+            elif request.form == "md":
                 text = export_markdown(network, history.trace(iteration))
             else:
                 text = export_python(network, history, iteration)
@@ -31,7 +42,8 @@ def ask_export(app: App[Any], network: Network, history: History, iteration: int
         except TuinetError as error:
             app.notify(str(error), title="Export failed", severity="error")
             return
-        app.notify(f"iteration {iteration} written to {request.path}", title="Exported")
+        what = "the scenario" if request.form == "toml" else f"iteration {iteration}"
+        app.notify(f"{what} written to {request.path}", title="Exported")
 
     app.push_screen(
         PathDialog(f"Export iteration {iteration}", "File:", f"tuinet-iteration-{iteration}.py", EXPORT_FORMATS),
