@@ -259,3 +259,35 @@ def test_presets_command_lists_each_preset_with_its_source(capsys: pytest.Captur
 def test_scenario_errors_are_scenario_errors() -> None:
     with pytest.raises(ScenarioError):
         load_preset("nope")
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "field", "message"),
+    [
+        (
+            '[[stop]]\niteration = 1\nop = "dw2"\ntext = "x"\n',
+            25,
+            "[[stop]] #1 op",
+            "names no operation of this network",
+        ),
+        ('[[stop]]\niteration = 1\ntext = "see {dW3[0,0]}"\n', 25, "[[stop]] #1 text", "names 'dW3'"),
+        (
+            '[[printed]]\nlabel = "x"\niteration = 1\nvalue = "a2[0,5]"\nprinted = "1"\n',
+            26,
+            "[[printed]] #1 value",
+            "outside its 1×2",
+        ),
+    ],
+)
+def test_a_lesson_that_does_not_fit_the_network_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, extra: str, line: int, field: str, message: str
+) -> None:
+    path = _write(tmp_path, MAZUR_LIKE + "\n" + extra)
+    err = _error(capsys, "--scenario", path)
+    assert err.startswith(f"tuinet: error: {path} line {line}: {field} ") and message in err, err
+
+
+def test_a_lesson_file_that_names_a_missing_operation(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = _write(tmp_path, "## every iteration · dW3\nx\n", "mine.md")
+    err = _error(capsys, "--lesson", path)
+    assert "section '## every iteration · dW3': names no operation of this network" in err

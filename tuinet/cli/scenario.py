@@ -17,9 +17,10 @@ from dataclasses import dataclass, replace
 from typing import TextIO
 
 from tuinet.cli.options import NETWORK_DEFAULTS, config_from_args
-from tuinet.engine import NetConfig
+from tuinet.engine import NetConfig, build
 from tuinet.errors import TuinetError
-from tuinet.scenario import PRESETS, Scenario, load_lesson, load_preset, load_scenario
+from tuinet.scenario import PRESETS, Scenario, ScenarioError, load_lesson, load_preset, load_scenario
+from tuinet.scenario.check import lesson_problems
 from tuinet.scenario.notation import profile_of
 from tuinet.scenario.weights import with_weights
 from tuinet.words.lessons import BUILTIN_LESSONS
@@ -112,6 +113,10 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario | None:
     lesson = scenario.lesson
     if given.lesson is not None:
         lesson = load_lesson(given.lesson)
+        for entry, _, problem in lesson_problems(lesson, build(config))[:1]:
+            heading = f"iteration {entry.iteration}" if entry.iteration is not None else "every iteration"
+            where = f"## {heading}" + (f" · {entry.op}" if entry.op else "")
+            raise ScenarioError(f"lesson {given.lesson!r}, section '{where}': {problem}")
         if given.lesson in BUILTIN_LESSONS:
             home = load_preset(given.lesson, max_units=max_units).config
             if config != home:

@@ -26,8 +26,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tuinet.engine import NetConfig
+from tuinet.engine import NetConfig, Network
 from tuinet.errors import TuinetError
+from tuinet.scenario.check import lesson_problems
 from tuinet.scenario.engine_fields import config_from_fields, network_for
 from tuinet.scenario.quantities import check_expression
 from tuinet.scenario.tomlfile import Path, TomlFile
@@ -323,6 +324,9 @@ def scenario_from_toml(toml: TomlFile, name: str, load_lesson: Any, max_units: i
                 ("names", key), f"must name {shape[0]}×{shape[1]} cells like {key}, got {len(rows)}×{len(rows[0])}"
             )
     title = r.text(("title",)) or ""
+    lesson = _lesson(r, name, title, load_lesson)
+    if lesson is not None:
+        _check_lesson(r, lesson, network)
     return Scenario(
         name=r.text(("name",)) or name,
         config=config,
@@ -331,10 +335,24 @@ def scenario_from_toml(toml: TomlFile, name: str, load_lesson: Any, max_units: i
         url=r.text(("url",)) or "",
         notation=r.text(("notation",)),
         names=names,
-        lesson=_lesson(r, name, title, load_lesson),
+        lesson=lesson,
         steps=r.integer(("steps",), 1, MAX_ITERATION),
         origin=toml.path,
     )
+
+
+def _check_lesson(r: _Reader, lesson: Lesson, network: Network) -> None:
+    """The first problem of the lesson on this network, at its [[stop]] or [[printed]] entry's line."""
+    problems = lesson_problems(lesson, network)
+    if not problems:
+        return
+    entry, key, problem = problems[0]
+    table = "printed" if isinstance(entry, Printed) else "stop"
+    own = list(lesson.printed if isinstance(entry, Printed) else lesson.stops)
+    index = own.index(entry) if entry in own else None
+    if index is not None and index < len(r.toml.data.get(table, [])):
+        raise r.fail((table, index, key), problem)
+    raise r.fail(("lesson",), f"does not fit this network: {problem}")
 
 
 _FIELD_HOME: Mapping[str, Path] = {
