@@ -291,3 +291,16 @@ def test_a_lesson_file_that_names_a_missing_operation(capsys: pytest.CaptureFixt
     path = _write(tmp_path, "## every iteration · dW3\nx\n", "mine.md")
     err = _error(capsys, "--lesson", path)
     assert "section '## every iteration · dW3': names no operation of this network" in err
+
+
+def test_expressions_evaluate_on_the_trace_or_fail_as_value_errors() -> None:
+    from tuinet.scenario.quantities import evaluate
+
+    trace = History(build(NetConfig())).trace(1)
+    assert evaluate("mean(abs(e))", trace) == float(np.mean(np.abs(trace["e"])))
+    assert evaluate("delta2[0,0] * W2[1,0] - 1", trace) == float(trace["delta2"][0, 0] * trace["W2"][1, 0] - 1)
+    for bad in ("10**400", "a1", "a1[9,9]"):
+        with pytest.raises((ValueError, IndexError)):
+            evaluate(bad, trace)
+    with pytest.raises(KeyError):
+        evaluate("dW9[0,0]", trace)

@@ -111,8 +111,11 @@ def _value(node: ast.expr, trace: Trace) -> Value:
 
 def evaluate(expression: str, trace: Trace) -> float:
     """The number ``expression`` names in ``trace`` (raises KeyError/ValueError/IndexError if it names none)."""
-    with np.errstate(all="ignore"):
-        value = _value(_parse(expression), trace)
+    try:
+        with np.errstate(all="ignore"):
+            value = _value(_parse(expression), trace)
+    except OverflowError:  # a Python float power: 10.0 ** 400
+        raise ValueError(f"{expression!r} overflows") from None
     if isinstance(value, np.ndarray):
         if value.size != 1:
             raise ValueError(f"{expression!r} is a {value.shape[0]}×{value.shape[1]} matrix, not one number")
