@@ -182,3 +182,18 @@ async def test_the_app_exports_its_scenario_and_it_loads_back(tmp_path: Path) ->
     back = load_scenario(str(target))
     assert back.config == scenario.config and back.names == scenario.names
     assert back.lesson is not None and scenario.lesson is not None and back.lesson.printed == scenario.lesson.printed
+
+
+async def test_stepping_cells_names_each_cell_as_the_source_does() -> None:
+    """Mazur's w5…w8 by name, cell by cell, as the update W2′ = W2 − lr·dW2 is applied."""
+    scenario = load_preset("mazur")
+    app = make_app(scenario.config, scenario=scenario)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["right"] * 12, "full_stop")  # through db1 (the 12th operation), then W2′'s first cell
+        await _settle(app, pilot)
+        assert app.view is not None and app.view.op is not None and app.view.op.result == "W2_new"
+        text = app.query_one(LessonPane).plain
+        assert "cell: w5⁺ = W2′[0,0] = 0.359" in text
+        await pilot.press("full_stop", "full_stop")
+        await _settle(app, pilot)
+        assert "cell: w6⁺ = W2′[1,0] = 0.409" in app.query_one(LessonPane).plain  # row-major: [0,1] is w7, [1,0] w6

@@ -49,6 +49,8 @@ def next_place(places: list[Cursor], current: Cursor, forward: bool) -> Cursor |
 
 def _rich(at: LessonAt, header: Text) -> RenderableType:
     parts: list[RenderableType] = [header]
+    if at.cell:
+        parts.append(Text(f"cell: {at.cell}", "bold"))
     if at.names:
         parts.append(Text("names: " + names_text(at.names), "dim"))
     if at.narration:
@@ -93,19 +95,21 @@ class LessonPane(Widget):
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
             return
-        key = (view.cursor.iteration, view.cursor.op, view.digits)
+        cell = (view.cell.row, view.cell.col) if view.cell is not None else None
+        key = (view.cursor.iteration, view.cursor.op, view.digits, cell)
         if key == self._key:
             return
         self._key = key
-        at = lesson_at(self.scenario, view.trace, view.op, view.digits, at_start=view.cursor == Cursor())
+        at = lesson_at(self.scenario, view.trace, view.op, view.digits, at_start=view.cursor == Cursor(), cell=cell)
         lesson = self.scenario.lesson
         header = Text(lesson.title if lesson is not None and lesson.title else self.scenario.title, "bold")
         if self.places:
             done = sum(1 for p in self.places if p <= view.cursor)
             header.append(f"  · stop {done}/{len(self.places)}  ] next  [ back  t hide", "dim")
         self._content = _rich(at, header)
-        self.plain = "\n".join([header.plain, *lesson_lines(at)])
-        self.refresh(layout=True)  # the text's height changes with the stop: one layout pass per new place
+        before, self.plain = self.plain, "\n".join([header.plain, *lesson_lines(at)])
+        # A new place may change the pane's height (one layout pass); a new cell of the same place only its text.
+        self.refresh(layout=[len(t) for t in before.splitlines()] != [len(t) for t in self.plain.splitlines()])
 
     def render(self) -> RenderableType:
         return self._content

@@ -38,6 +38,8 @@ class LessonAt:
     printed: tuple[PrintedRow, ...]
     names: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
     """The named matrices this operation reads or writes, with their cell names."""
+    cell: str = ""
+    """Stepping cells: the cell just computed by its source name, e.g. ``w5⁺ = W2′[0,0] = 0.358916``."""
 
 
 def _names(scenario: Scenario, op: Operation | None) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
@@ -53,8 +55,30 @@ def _names(scenario: Scenario, op: Operation | None) -> tuple[tuple[str, tuple[t
     return tuple(out)
 
 
-def lesson_at(scenario: Scenario, trace: Trace, op: Operation | None, digits: int, at_start: bool) -> LessonAt:
-    """The lesson at iteration ``trace.iteration``, operation ``op`` (None: before the first operation)."""
+def _cell(scenario: Scenario, trace: Trace, op: Operation, cell: tuple[int, int], digits: int) -> str:
+    """``w5⁺ = W2′[0,0] = 0.359`` when the result's cells have names (dW2's cells are ∂C/∂w…, W2′'s w…⁺)."""
+    result = op.result
+    base = result.removesuffix("_new")
+    gradient = base[:2] in ("dW", "db")
+    names = scenario.names_of(base[1:] if gradient else base)
+    row, col = cell
+    if names is None:
+        return ""
+    name = names[row][col]
+    name = f"∂C/∂{name}" if gradient else f"{name}⁺" if result.endswith("_new") else name
+    return f"{name} = {trace.label(result)}[{row},{col}] = {float(trace[result][row, col]):.{digits}f}"
+
+
+def lesson_at(
+    scenario: Scenario,
+    trace: Trace,
+    op: Operation | None,
+    digits: int,
+    at_start: bool,
+    cell: tuple[int, int] | None = None,
+) -> LessonAt:
+    """The lesson at iteration ``trace.iteration``, operation ``op`` (None: before the first operation), and
+    ``cell`` of its result when stepping cells."""
     lesson = scenario.lesson
     result = op.result if op is not None else None
     narration, rows = "", []
@@ -75,7 +99,8 @@ def lesson_at(scenario: Scenario, trace: Trace, op: Operation | None, digits: in
             ours = rounded_like(value, p.printed, p.figures)
             rows.append(PrintedRow(p.label, p.printed, ours, matches(value, p), p.differs))
     source = scenario.source.split(",")[0] if scenario.source else "the source"
-    return LessonAt(narration, source, tuple(rows), _names(scenario, op))
+    named = _cell(scenario, trace, op, cell, digits) if op is not None and cell is not None else ""
+    return LessonAt(narration, source, tuple(rows), _names(scenario, op), named)
 
 
 def names_text(names: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]) -> str:
@@ -85,6 +110,8 @@ def names_text(names: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]) -> st
 def lesson_lines(at: LessonAt) -> list[str]:
     """The lesson at one place as plain text lines (the transcript)."""
     out: list[str] = []
+    if at.cell:
+        out.append(f"cell: {at.cell}")
     if at.names:
         out.append("names: " + names_text(at.names))
     if at.narration:
