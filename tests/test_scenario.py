@@ -304,3 +304,11 @@ def test_expressions_evaluate_on_the_trace_or_fail_as_value_errors() -> None:
             evaluate(bad, trace)
     with pytest.raises(KeyError):
         evaluate("dW9[0,0]", trace)
+
+
+def test_a_built_in_lesson_is_exported_by_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, text, _ = run(capsys, "export", "--lesson", "tutorial", "--format", "scenario")
+    assert code == 0 and 'lesson = "tutorial"' in text and "[[stop]]" not in text
+    from tuinet.words.lessons import BUILTIN_LESSONS
+
+    assert load_scenario(_write(tmp_path, text)).lesson == BUILTIN_LESSONS["tutorial"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from tuinet.engine import BUILTIN_DATASETS, NetConfig
 from tuinet.scenario.schema import Scenario
-from tuinet.words.lessons import Lesson
+from tuinet.words.lessons import BUILTIN_LESSONS, Lesson
 
 __all__ = ["scenario_toml"]
 
@@ -71,6 +71,11 @@ def _lesson(lesson: Lesson) -> list[str]:
     return out
 
 
+def _builtin_lesson(lesson: Lesson | None) -> str | None:
+    """A built-in lesson is written by name (its title and introduction then load back too)."""
+    return lesson.name if lesson is not None and BUILTIN_LESSONS.get(lesson.name) == lesson else None
+
+
 def scenario_toml(scenario: Scenario) -> str:
     """The scenario file for ``scenario`` (its config, names and lesson; ``lesson`` is written out in full)."""
     config = scenario.config
@@ -83,6 +88,7 @@ def scenario_toml(scenario: Scenario) -> str:
             ("source", scenario.source),
             ("url", scenario.url),
             ("notation", scenario.notation),
+            ("lesson", _builtin_lesson(scenario.lesson)),
             ("steps", scenario.steps),
         )
         if value
@@ -101,6 +107,6 @@ def scenario_toml(scenario: Scenario) -> str:
     training = [("loss", _value(config.loss)), ("lr", _value(config.lr)), ("batch", _value(config.batch))]
     out += _table("training", [*training, *([("frozen", _value(list(config.frozen)))] if config.frozen else [])])
     out += _table("names", [(name, _matrix(rows)) for name, rows in scenario.names])
-    if scenario.lesson is not None:
+    if scenario.lesson is not None and _builtin_lesson(scenario.lesson) is None:
         out += _lesson(scenario.lesson)
     return "\n".join(out) + "\n"
