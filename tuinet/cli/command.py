@@ -31,8 +31,6 @@ from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_tr
 from tuinet.engine import NetConfig, build
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
 from tuinet.errors import TuinetError
-from tuinet.scenario.printed import printed_report
-from tuinet.scenario.writer import scenario_toml
 
 __all__ = ["THEMES", "OneLineParser", "UsageError", "build_parser", "main"]
 
@@ -253,6 +251,8 @@ def _dispatch(argv: list[str]) -> int:
 def _export(args: argparse.Namespace) -> None:
     scenario = scenario_or_options(args)
     if args.format == "scenario":
+        from tuinet.scenario.writer import scenario_toml
+
         build(scenario.config)  # a config that cannot be built is an error now, not a file that fails to load
         write(scenario_toml(scenario), args.output)
     else:
@@ -263,18 +263,23 @@ def _export(args: argparse.Namespace) -> None:
 def _train(args: argparse.Namespace) -> int:
     if args.trace and not args.json:
         raise UsageError("--trace adds every matrix to the JSON report: use it with --json")
-    scenario = scenario_or_options(args)
-    steps = args.steps if args.steps is not None else scenario.steps
+    scenario = scenario_from_args(args)
+    config = scenario.config if scenario is not None else config_from_args(args)
+    steps = args.steps if args.steps is not None else scenario.steps if scenario is not None else None
     if steps is None:
         raise UsageError("the following arguments are required: --steps")
     args.steps = steps
-    network = build(scenario.config)
+    network = build(config)
     check_limits(network, args.steps, traced=args.trace)
     if args.json:
         traces: list[str] = []
         # Encode each step as it is computed: a list of strings is far smaller than the traces.
         result = train(network, args.steps, on_trace=(lambda t: traces.append(trace_json(t))) if args.trace else None)
-        printed = printed_report(scenario.lesson, network, steps) if scenario.lesson is not None else []
+        printed = []
+        if scenario is not None and scenario.lesson is not None:
+            from tuinet.scenario.printed import printed_report
+
+            printed = printed_report(scenario.lesson, network, steps)
         write_report(result, sys.stdout, traces if args.trace else None, {"printed": printed} if printed else None)
     else:
         # Imported here so that `--json` (the scripted use) does not pay for importing Rich.

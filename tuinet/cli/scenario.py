@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, replace
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tuinet.cli.options import NETWORK_DEFAULTS, config_from_args
 from tuinet.engine import NetConfig, build
 from tuinet.errors import TuinetError
-from tuinet.scenario import PRESETS, Scenario, ScenarioError, load_lesson, load_preset, load_scenario
-from tuinet.scenario.check import lesson_problems
-from tuinet.scenario.notation import profile_of
-from tuinet.scenario.weights import with_weights
+from tuinet.scenario.presets import PRESETS, load_preset
 from tuinet.words.lessons import BUILTIN_LESSONS
 from tuinet.words.notation import DEFAULT, Profile, get_profile
+
+if TYPE_CHECKING:
+    from tuinet.scenario.schema import Scenario
 
 __all__ = [
     "SCENARIO_EPILOG",
@@ -91,6 +91,11 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario | None:
     given = _given(args)
     if given == _Given(None, None, None, None):
         return None
+    # The parser, the weights reader and the lesson checks load only when a scenario option is given.
+    from tuinet.scenario import Scenario, ScenarioError, load_lesson, load_scenario
+    from tuinet.scenario.check import lesson_problems
+    from tuinet.scenario.weights import with_weights
+
     limits = {name: getattr(args, name) for name in ("max_units", "max_numbers") if hasattr(args, name)}
     max_units: int = limits.get("max_units", NetConfig().max_units)
     if given.scenario is not None:
@@ -132,14 +137,18 @@ def scenario_or_options(args: argparse.Namespace) -> Scenario:
     scenario = scenario_from_args(args)
     if scenario is not None:
         return scenario
+    from tuinet.scenario.schema import Scenario
+
     return Scenario(name="command line", config=config_from_args(args), origin="command line")
 
 
 def notation_for(args: argparse.Namespace, scenario: Scenario | None) -> Profile:
     """--notation if typed (anything but the default), else the scenario's own profile, else the default."""
     typed = getattr(args, "notation", DEFAULT)
-    if typed != DEFAULT:
+    if typed != DEFAULT or scenario is None or not (scenario.names or scenario.notation):
         return get_profile(typed)
+    from tuinet.scenario.notation import profile_of
+
     return profile_of(scenario) or get_profile(DEFAULT)
 
 

@@ -8,7 +8,6 @@ import sys
 from tuinet.cli.options import int_in_range
 from tuinet.cli.scenario import notation_for, scenario_or_options
 from tuinet.engine import Operation, Trace, build
-from tuinet.scenario.narrate import lesson_at, lesson_lines
 from tuinet.words.mistakes import MISTAKES
 from tuinet.words.notation import DEFAULT, NAMES
 from tuinet.words.transcript import GRANULARITIES, transcript
@@ -70,6 +69,8 @@ def add_transcript_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tuinet.scenario.narrate import lesson_at, lesson_lines  # only for a transcript, and then needed
+
     scenario = scenario_or_options(args)
     network = build(scenario.config)
     profile = notation_for(args, scenario)

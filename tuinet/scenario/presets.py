@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING, NoReturn
 
-from tuinet.scenario.schema import Scenario, scenario_from_toml
 from tuinet.scenario.tomlfile import ScenarioError, read_toml
+
+if TYPE_CHECKING:
+    from tuinet.scenario.schema import Scenario
 
 __all__ = ["PRESETS", "load_preset", "preset_names"]
 
@@ -31,11 +34,13 @@ def load_preset(name: str, max_units: int | None = None) -> Scenario:
     """Preset ``name``; ScenarioError naming the presets there are if there is none."""
     if name not in PRESETS:
         raise ScenarioError(f"no preset named {name!r}; the presets are {', '.join(PRESETS)} (see `tuinet presets`)")
+    from tuinet.scenario.schema import scenario_from_toml  # the parser only when a preset is asked for
+
     toml = read_toml(f"preset {name}", text=_text(name))
     return scenario_from_toml(toml, name, _no_files, max_units)
 
 
-def _no_files(path: str) -> object:
+def _no_files(path: str) -> NoReturn:
     """Presets name only built-in lessons; a path would be read relative to the working directory."""
     del path
     raise ScenarioError("a preset can name only a built-in lesson")

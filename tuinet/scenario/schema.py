@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -235,7 +235,11 @@ def _names(r: _Reader) -> Names:
     return names
 
 
-def _lesson(r: _Reader, name: str, title: str, load_lesson: Any) -> Lesson | None:
+LoadLesson = Callable[[str], Lesson]
+"""Reads a lesson file a scenario names (presets may name only built-in lessons)."""
+
+
+def _lesson(r: _Reader, name: str, title: str, load_lesson: LoadLesson) -> Lesson | None:
     stops, printed = _stops(r), _printed(r)
     named = r.text(("lesson",))
     base: Lesson | None = None
@@ -248,7 +252,7 @@ def _lesson(r: _Reader, name: str, title: str, load_lesson: Any) -> Lesson | Non
     return Lesson(base.name, base.title, base.intro, (*stops, *base.stops), (*printed, *base.printed))
 
 
-def scenario_from_toml(toml: TomlFile, name: str, load_lesson: Any, max_units: int | None = None) -> Scenario:
+def scenario_from_toml(toml: TomlFile, name: str, load_lesson: LoadLesson, max_units: int | None = None) -> Scenario:
     """Validate ``toml`` into a Scenario (``load_lesson(path) -> Lesson`` reads a lesson file it names)."""
     r = _Reader(toml)
     _check_keys(r)
