@@ -212,3 +212,13 @@ def test_train_json_mazur_first_step(capsys: pytest.CaptureFixture[str]) -> None
     assert report["weights"]["b1"] == [[0.35, 0.35]]  # frozen: never updated
     # Only the numbers a 1-step run reaches: the worked step and the error after the first round.
     assert {p["iteration"] for p in report["printed"]} == {1, 2}
+
+
+def test_train_summary_lists_the_printed_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.cli_run import run
+
+    code, out, _ = run(capsys, "train", "--preset", "mazur", "--steps", "1")
+    assert code == 0
+    assert "Matt Mazur prints · tuinet computes" in out
+    assert "1: w5⁺: printed 0.35891648 · tuinet 0.35891648 · matches" in out
+    assert "2: E_total after the first round: printed 0.291027924 · tuinet 0.291027774 · differs" in out

@@ -291,6 +291,10 @@ def _train(args: argparse.Namespace) -> int:
         with ProgressBar(console, args.steps, enabled=console.is_terminal) as bar:
             result = train(network, args.steps, on_progress=bar)
         print_summary(result, console)
+        if scenario is not None and scenario.lesson is not None and scenario.lesson.printed:
+            from tuinet.cli.scenario import print_printed
+
+            print_printed(scenario, network, steps, console.file)
     # Flush here so that a closed pipe (`tuinet train … | head`) raises inside main, where it is
     # handled, rather than at interpreter exit, where Python would print "Exception ignored".
     sys.stdout.flush()

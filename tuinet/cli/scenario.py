@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TextIO
 
 from tuinet.cli.options import NETWORK_DEFAULTS, config_from_args
-from tuinet.engine import NetConfig, build
+from tuinet.engine import NetConfig, Network, build
 from tuinet.errors import TuinetError
 from tuinet.scenario.presets import PRESETS, load_preset
 from tuinet.words.lessons import BUILTIN_LESSONS
@@ -31,6 +31,7 @@ __all__ = [
     "add_scenario_options",
     "notation_for",
     "print_presets",
+    "print_printed",
     "scenario_from_args",
     "scenario_or_options",
 ]
@@ -150,6 +151,24 @@ def notation_for(args: argparse.Namespace, scenario: Scenario | None) -> Profile
     from tuinet.scenario.notation import profile_of
 
     return profile_of(scenario) or get_profile(DEFAULT)
+
+
+def print_printed(scenario: Scenario, network: Network, steps: int, out: TextIO) -> None:
+    """After a training summary: each number the scenario's source prints, beside tuinet's, for this run."""
+    from tuinet.scenario.printed import printed_report
+
+    assert scenario.lesson is not None
+    rows = printed_report(scenario.lesson, network, steps)
+    if not rows:
+        return
+    source = scenario.source.split(",")[0] if scenario.source else "the source"
+    out.write(f"\n{source} prints · tuinet computes (iteration: the source's name):\n")
+    for row in rows:
+        verdict = "matches" if row["matches"] else "differs"
+        ours = row["tuinet_rounded"]
+        out.write(f"  {row['iteration']}: {row['label']}: printed {row['printed']} · tuinet {ours} · {verdict}\n")
+        if row["differs"]:
+            out.write(f"      {row['differs']}\n")
 
 
 def print_presets(out: TextIO) -> None:
