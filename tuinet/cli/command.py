@@ -294,7 +294,7 @@ def _train(args: argparse.Namespace) -> int:
         if scenario is not None and scenario.lesson is not None and scenario.lesson.printed:
             from tuinet.cli.scenario import print_printed
 
-            print_printed(scenario, network, steps, console.file)
+            print_printed(scenario, network, steps, sys.stdout)
     # Flush here so that a closed pipe (`tuinet train … | head`) raises inside main, where it is
     # handled, rather than at interpreter exit, where Python would print "Exception ignored".
     sys.stdout.flush()
