@@ -17,10 +17,12 @@ def profile_of(scenario: Scenario | None) -> Profile | None:
         return get_profile(scenario.notation) if scenario.notation else None
     name = scenario.notation or scenario.name
     assert name not in NAMES  # the schema refuses [names] under a built-in notation's name
-    cells = {
-        matrix: {(i, j): cell for i, row in enumerate(rows) for j, cell in enumerate(row)}
-        for matrix, rows in scenario.names
-    }
+    cells: dict[str, dict[tuple[int, int], str]] = {}
+    for matrix, rows in scenario.names:
+        named = {(i, j): cell for i, row in enumerate(rows) for j, cell in enumerate(row)}
+        cells[matrix] = named
+        if matrix[0] in "Wb":  # a parameter's update takes its names, as the sources write it: w5⁺
+            cells[f"{matrix}_new"] = {at: f"{cell}⁺" for at, cell in named.items()}
     profile = custom(name, base=DEFAULT, title=scenario.title or name, cells=cells)
     register(profile)  # a scenario loaded again (or another with this name) replaces its own, never a built-in
     return profile
