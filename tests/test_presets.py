@@ -164,6 +164,10 @@ def test_mazur_where_the_post_differs_tuinet_shows_the_posts_own_rule() -> None:
     assert [f"{v:.9f}" for v in out_old] == ["0.015912196", "0.984065734"]
     # …while its E after 10,000 (0.0000351085) matches neither; it equals the rule's E after 9,999 updates,
     assert f"{history.trace(10000).loss:.10f}" == "0.0000351085"
+    # The post's last digit of ∂E_o2/∂out_h1 comes from its rounded δo2 (as the on-screen note says):
+    delta_o2 = history.trace(1)["delta2"][0, 1]
+    assert f"{delta_o2:.9f}" == "-0.038098237" and f"{delta_o2 * 0.5:.9f}" == "-0.019049118"
+    assert rounded_like(-0.038098237 * 0.5, "-0.019049119") == "-0.019049119"
     # and the post's own outputs give 0.0000350848 (as the on-screen note says).
     assert f"{0.5 * (0.015912196 - 0.01) ** 2 + 0.5 * (0.99 - 0.984065734) ** 2:.10f}" == "0.0000350848"
 
