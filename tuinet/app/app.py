@@ -16,7 +16,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, ScrollableContainer
 from textual.events import Resize
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -57,8 +57,9 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
     TITLE = "tuinet"
     BINDINGS: ClassVar[list[BindingType]] = BINDINGS
 
-    view: reactive[StepView | None] = reactive(None)
-    """What the screen shows; every widget is bound to it."""
+    view: var[StepView | None] = var(None)
+    """What the screen shows; every widget is bound to it. A ``var``: a new view repaints only the widgets
+    whose own content changed (a ``reactive`` here would repaint the whole screen at every step)."""
 
     def __init__(
         self,
