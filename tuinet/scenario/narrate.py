@@ -66,7 +66,8 @@ def _cell(scenario: Scenario, trace: Trace, op: Operation, cell: tuple[int, int]
         return ""
     name = names[row][col]
     name = f"∂C/∂{name}" if gradient else f"{name}⁺" if result.endswith("_new") else name
-    return f"{name} = {trace.label(result)}[{row},{col}] = {float(trace[result][row, col]):.{digits}f}"
+    written = result.replace("_new", "′").replace("delta", "δ")  # W2_new → W2′, delta1 → δ1, as the stage writes them
+    return f"{name} = {written}[{row},{col}] = {float(trace[result][row, col]):.{digits}f}"
 
 
 def lesson_at(
