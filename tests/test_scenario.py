@@ -312,3 +312,12 @@ def test_a_built_in_lesson_is_exported_by_name(capsys: pytest.CaptureFixture[str
     from tuinet.words.lessons import BUILTIN_LESSONS
 
     assert load_scenario(_write(tmp_path, text)).lesson == BUILTIN_LESSONS["tutorial"]
+
+
+def test_a_scenario_names_its_lesson_file_relative_to_itself(tmp_path: Path) -> None:
+    (tmp_path / "course").mkdir()
+    (tmp_path / "course" / "notes.md").write_text("# Notes\n\n## iteration 1 · dW2\nLook: {dW2[0,0]:.3f}.\n")
+    path = _write(tmp_path / "course", 'lesson = "notes.md"\n[network]\nhidden = [3]\n')
+    scenario = load_scenario(path)
+    assert scenario.lesson is not None and scenario.lesson.title == "Notes"
+    assert scenario.lesson.stop_at(1, "dW2") is not None

@@ -1,6 +1,6 @@
 """The scenario file: its schema, and strict validation into a Scenario (config, names, lesson).
 
-A scenario is a TOML file (see docs in README, "Scenarios"); every table is optional, every field has
+A scenario is a TOML file (README, "Worked examples"); every table is optional, every field has
 NetConfig's default::
 
     title = "…"  source = "…"  url = "…"  notation = "…"  lesson = "tutorial" | "file.md"  steps = 10000
