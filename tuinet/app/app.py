@@ -9,7 +9,7 @@ content changed. Flows that ask the user (flows/) post messages the App applies.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult, SystemCommand
@@ -27,7 +27,6 @@ from tuinet.app.actions.views import ViewActions
 from tuinet.app.bindings import BINDINGS
 from tuinet.app.follow import Classroom
 from tuinet.app.layout import PANES
-from tuinet.app.lesson import LessonPane, next_place
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.session import Cursor, Session
 from tuinet.app.sessionfile import SavedSession
@@ -36,9 +35,11 @@ from tuinet.app.status import EquationPane, PaneBar, StatusBar
 from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
 from tuinet.app.view import StepView, build_view
 from tuinet.engine import NetConfig, Network
-from tuinet.scenario import Scenario
 from tuinet.words.notation import DEFAULT as DEFAULT_NOTATION
 from tuinet.words.notation import Profile, get_profile
+
+if TYPE_CHECKING:
+    from tuinet.scenario import Scenario
 
 __all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
 
@@ -106,6 +107,8 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
             yield panes["updates"]
             yield MatrixPane("inputs", compact=True).data_bind(TuinetApp.view)
         if self.scenario is not None and (self.scenario.lesson is not None or self.scenario.names):
+            from tuinet.app.lesson import LessonPane  # only with a scenario: the app starts as fast without
+
             yield LessonPane(self.scenario, self.session).data_bind(TuinetApp.view)
         yield Static(id="too-small")
         yield Footer()
@@ -183,7 +186,7 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
         session.adopt_display(self.session)
         self.session = session
         self.view = None
-        for pane in self.query(LessonPane):
+        for pane in self.query("#lesson"):
             pane.display = False  # the lesson was written for the network the app started with
         self.publish_soon()
 
@@ -206,6 +209,8 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
 
     def action_lesson(self, forward: bool) -> None:
         """Move to the next (or previous) place the lesson speaks at."""
+        from tuinet.app.lesson import LessonPane, next_place
+
         panes = self.query(LessonPane)
         if not panes or self.session is not self._first_session:
             self.notify("no lesson: start with --lesson tutorial, a --preset or a --scenario", timeout=2)
@@ -221,10 +226,12 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
         """The network on screen as a scenario: the one the app started with (names, lesson), or a loaded one's."""
         if self.scenario is not None and self.session is self._first_session:
             return replace(self.scenario, config=self.session.config)
+        from tuinet.scenario import Scenario
+
         return Scenario(name="tuinet", config=self.session.config)
 
     def action_toggle_lesson(self) -> None:
-        for pane in self.query(LessonPane):
+        for pane in self.query("#lesson"):
             pane.display = self.session is self._first_session and not pane.display
 
     # -- the palette ----------------------------------------------------------------------------

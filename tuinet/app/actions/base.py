@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 
 from tuinet.app.session import Session
-from tuinet.scenario import Scenario
+
+if TYPE_CHECKING:
+    from tuinet.scenario import Scenario
 
 __all__ = ["Host"]
 

@@ -3,16 +3,17 @@ scenario file (TOML) that loads back to the same numbers (``tuinet --scenario FI
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
 from tuinet.app.dialogs import FileRequest, PathDialog
 from tuinet.engine import History, Network, TuinetError
 from tuinet.fileio import write_text
-from tuinet.scenario import Scenario
-from tuinet.scenario.writer import scenario_toml
 from tuinet.words.export import export_markdown, export_python
+
+if TYPE_CHECKING:
+    from tuinet.scenario import Scenario
 
 __all__ = ["EXPORT_FORMATS", "ask_export"]
 
@@ -33,6 +34,9 @@ def ask_export(
             return
         try:
             if request.form == "toml":
+                from tuinet.scenario.schema import Scenario
+                from tuinet.scenario.writer import scenario_toml
+
                 text = scenario_toml(scenario or Scenario(name="tuinet", config=network.config))
             elif request.form == "md":
                 text = export_markdown(network, history.trace(iteration))
