@@ -80,8 +80,10 @@ def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         classroom: Any = None,
         scenario: Any = None,
         notation: str = "tuinet",
+        command_line: Any = None,
     ) -> FakeApp:
         assert network is None or network.config == config  # the CLI passes the network it validated
+        assert command_line is not None  # the CLI spells the export's command line for the app (it owns the parser)
         app = FakeApp(calls, config, theme, digits, saved)
         app.scenario = scenario
         return app

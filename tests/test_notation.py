@@ -14,7 +14,10 @@ from tuinet.engine import NetConfig, build
 from tuinet.engine.history import History
 from tuinet.engine.trace import Trace
 from tuinet.engine.types import Matrix
-from tuinet.words.notation import NAMES, NotationError, custom, get_profile, next_name, register
+from tuinet.words import notation
+from tuinet.words.formulas import formula as engine_formula
+from tuinet.words.formulas import shapes as engine_shapes
+from tuinet.words.notation import NAMES, NotationError, custom, get_profile, next_name, register, registered
 from tuinet.words.terms import Facts, Terms, formula, shapes
 
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
@@ -136,22 +139,31 @@ def test_nielsen_draws_column_vectors_with_the_same_numbers() -> None:
     assert "tuinet's W1 is this W1ᵀ" in p.once
 
 
-def test_tuinet_formulas_equal_the_engines() -> None:
+def test_tuinet_formulas_equal_the_words_formulas() -> None:
+    """The tuinet profile writes what words/formulas.py (arch's one place for formulas) writes."""
     for config in (NetConfig(), NetConfig(bias=True, hidden=(3, 2)), NetConfig(loss="mean")):
         trace, facts = trace_of(config)
         t = Terms(get_profile("tuinet"), facts)
         for op in trace.schedule:
             got = formula(op, t).replace(" ", "")
-            want = op.formula.replace(" ", "")
+            want = engine_formula(op, trace).replace(" ", "")
             if op.kind == "reduce":  # db1 = Σ_rows δ1 is written with its index: db1 = Σ_n δ1[n,:]
                 want = want.replace("Σ_rows", "Σ_n") + "[n,:]"
             assert got == want, (got, want)
-            assert shapes(op, trace, t).replace(" ", "") == op.shapes.replace(" ", ""), op.result
+            assert shapes(op, trace, t).replace(" ", "") == engine_shapes(op, trace).replace(" ", ""), op.result
 
 
 def test_presets_supply_their_own_names_and_cell_names() -> None:
     mazur = custom("mazur-test", names={"W1": "w"}, cells={"W1": {(0, 0): "w1", (1, 0): "w2"}})
     register(mazur)
+    try:
+        _check_preset()
+    finally:
+        notation._REGISTRY.pop("mazur-test")  # other tests cycle the built-ins only
+
+
+def _check_preset() -> None:
+    assert registered()[-1] == "mazur-test"
     p = get_profile("mazur-test")
     _trace, facts = trace_of(NetConfig())
     t = Terms(p, facts)
@@ -167,3 +179,16 @@ def test_cycle_and_errors() -> None:
     assert [next_name(n) for n in NAMES] == [*NAMES[1:], NAMES[0]]
     with pytest.raises(NotationError, match="--notation must be one of tuinet, tutorial, trask, nielsen"):
         get_profile("textbook")
+
+
+@pytest.mark.parametrize(("loss", "dW2"), [("mean", "−a1.T@dC_dw2/4"), ("sse", "−2·a1.T@dC_dw2")])
+def test_labels_carry_the_loss_factor_the_learners_program_lacks(loss: str, dW2: str) -> None:
+    """The tutorial's y − a has no factor; with C = ½·mean or Σe² the labels say it, and stay exact."""
+    trace, facts = trace_of(NetConfig(loss=loss))
+    ns = tutorial_namespace()  # the same program: it knows nothing of the loss kind
+    terms = Terms(get_profile("tutorial"), facts)
+    assert terms.name("dW2") == dW2 and terms.name("e") == "−delta2"  # e = a − y carries no factor
+    for key in ("e", "delta2", "dW2", "delta1", "dW1"):
+        label = terms.name(key).replace("·", "*")
+        assert np.allclose(evaluate(label, ns), trace[key], rtol=1e-12, atol=1e-15), (key, label)
+    assert "the labels carry it" in terms.scale_note()

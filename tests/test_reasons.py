@@ -64,7 +64,7 @@ def test_frozen_update_is_said() -> None:
     assert ops["W1_new"].frozen
     reason = explain(ops["W1_new"], trace, facts, get_profile("tuinet"), cell=(0, 1))
     assert reason.cell == f"W1′[0,1] = W1[0,1] = {fmt(float(trace['W1'][0, 1]), 3)}  (frozen: not updated)"
-    assert "W1 is frozen in this network: W1′ = W1." in reason.full and "(frozen" in reason.formula
+    assert "W1 is frozen in this network: W1′ = W1." in reason.full and reason.formula == "W1′ = W1 (frozen)"
 
 
 def test_weight_gradient_derivation_and_its_cell_terms() -> None:
@@ -134,3 +134,15 @@ def test_short_form_fits_a_few_lines_at_80_columns() -> None:
         for op in trace.schedule:
             reason = explain(op, trace, facts, get_profile(name))
             assert len(reason.short) <= 3 * 78, (name, op.result, len(reason.short))
+
+
+def test_loss_formula_in_a_renamed_notation_keeps_its_words() -> None:
+    trace, facts, ops = setup(NetConfig(loss="mean"))
+    reason = explain(ops["loss"], trace, facts, get_profile("tutorial"))
+    assert reason.formula == "C = ½ · mean((−delta2)²)"
+
+
+def test_linear_output_says_its_derivative() -> None:
+    trace, facts, ops = setup(NetConfig(output_activation="linear"))
+    reason = explain(ops["delta2"], trace, facts, get_profile("tuinet"))
+    assert "id′(z) = 1." in reason.short and "see below" not in reason.short

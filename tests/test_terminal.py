@@ -21,6 +21,7 @@ import pytest
 from tests.pty_app import PtyApp, iteration_shown
 from tuinet.app.session import Cursor, Granularity, Session
 from tuinet.engine import NetConfig
+from tuinet.words.names import label as label_of
 from tuinet.words.numbers import fmt
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty") or sys.platform == "win32", reason="needs a POSIX pty")
@@ -72,7 +73,7 @@ def expected_status(session: Session, cursor: Cursor, cell_mode: bool) -> str:
     if cursor.op < 0:
         return head + " · start"
     op = session.schedule[cursor.op]
-    label = session.history.trace(cursor.iteration).label(op.result)
+    label = label_of(session.history.trace(cursor.iteration), op.result)
     text = f"{head} · {op.phase} · op {op.index + 1}/{len(session.schedule)} {label}"
     if cell_mode or cursor.cells < session.size(cursor.op):
         text += f" · cell {cursor.cells}/{session.size(cursor.op)}"

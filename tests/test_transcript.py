@@ -88,3 +88,8 @@ def test_export_md_uses_the_notation(capsys: pytest.CaptureFixture[str]) -> None
     assert code == 0
     assert "`−l1.T.dot(l2_delta) = l1ᵀ · (−l2_delta)`" in out and "- why: " in out
     assert "your l2_delta is −δ2 = −∂C/∂z2" in out
+
+
+def test_notation_before_the_command_is_kept(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--notation", "trask", "transcript", "--granularity", "iteration")
+    assert code == 0 and "notation: trask" in out and "syn0′ (3×4) =" in out

@@ -11,13 +11,20 @@ import argparse
 import contextlib
 import os
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tuinet import __version__
 from tuinet.app.sessionfile import load as load_session
 from tuinet.cli.export import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, write
 from tuinet.cli.memory import keep_freed_memory
-from tuinet.cli.options import add_network_options, config_from_args, int_in_range, positive_int
+from tuinet.cli.options import (
+    add_network_options,
+    config_argv,
+    config_from_args,
+    flag_of,
+    int_in_range,
+    positive_int,
+)
 from tuinet.cli.report import NON_FINITE_HELP, trace_json, write_report
 from tuinet.cli.scenario import (
     SCENARIO_EPILOG,
@@ -31,8 +38,12 @@ from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_tr
 from tuinet.engine import NetConfig, build
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
 from tuinet.errors import TuinetError
+from tuinet.words.export import CommandLine
 
-__all__ = ["THEMES", "OneLineParser", "UsageError", "build_parser", "main"]
+if TYPE_CHECKING:
+    from tuinet.scenario import Scenario
+
+__all__ = ["THEMES", "OneLineParser", "UsageError", "build_parser", "export_command", "main"]
 
 PROG = "tuinet"
 THEMES = ("dark", "light", "ansi")
@@ -131,7 +142,7 @@ def build_parser() -> OneLineParser:
     )
     add_notation_option(ui)
     # Set by `tuinet serve` for the apps it starts (tuinet/app/follow.py); not for people.
-    ui.add_argument("--served-as", choices=("solo", "teacher", "student"), help=argparse.SUPPRESS)
+    ui.add_argument("--served-as", choices=("solo", "teacher", "student", "explorer"), help=argparse.SUPPRESS)
     ui.add_argument("--follow-fd", type=int, help=argparse.SUPPRESS)
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -203,6 +214,20 @@ def build_parser() -> OneLineParser:
     return parser
 
 
+def export_command(config: NetConfig, iteration: int, form: str) -> list[str] | None:
+    """The ``tuinet export`` command line that writes this export, generated from the export parser's actions.
+
+    None when the config holds what no option can say (explicit weights, inline data): words then say so.
+    """
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    exporter = commands.choices["export"]
+    options = config_argv(exporter, config)
+    if options is None:
+        return None
+    return [PROG, "export", *options, flag_of(exporter, "iteration"), str(iteration), flag_of(exporter, "format"), form]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``tuinet`` with ``argv`` (default: sys.argv[1:]) and return the exit status."""
     keep_freed_memory()
@@ -257,7 +282,20 @@ def _export(args: argparse.Namespace) -> None:
         write(scenario_toml(scenario), args.output)
     else:
         notation = notation_for(args, scenario).name
-        write(export(build(scenario.config), args.iteration, args.format, notation), args.output)
+        text = export(build(scenario.config), args.iteration, args.format, _command_for(scenario), notation)
+        write(text, args.output)
+
+
+def _command_for(scenario: Scenario) -> CommandLine:
+    """The export's command line: ``--preset NAME`` for an unchanged preset (its weights have no option)."""
+    preset = scenario.origin.removeprefix("preset ") if scenario.origin.startswith("preset ") else None
+
+    def command(config: NetConfig, iteration: int, form: str) -> list[str] | None:
+        if preset is not None and config == scenario.config:
+            return [PROG, "export", "--preset", preset, "--iteration", str(iteration), "--format", form]
+        return export_command(config, iteration, form)
+
+    return command
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -325,6 +363,7 @@ def _open_app(args: argparse.Namespace) -> int:
         classroom=classroom,
         scenario=scenario,
         notation=notation_for(args, scenario).name,
+        command_line=export_command,
     )
     app.run(mouse=not args.no_mouse)
     # 0 after q; 128 + N after signal N (tuinet/app/signals.py); 1 if the app itself failed.

@@ -9,10 +9,17 @@ from tuinet.cli.options import int_in_range
 from tuinet.cli.scenario import notation_for, scenario_or_options
 from tuinet.engine import Operation, Trace, build
 from tuinet.words.mistakes import MISTAKES
-from tuinet.words.notation import DEFAULT, NAMES
+from tuinet.words.notation import DEFAULT, NAMES, NotationError, get_profile
 from tuinet.words.transcript import GRANULARITIES, transcript
 
-__all__ = ["MAX_TRANSCRIPT_ITERATIONS", "TRANSCRIPT_EPILOG", "add_notation_option", "add_transcript_options", "run"]
+__all__ = [
+    "MAX_TRANSCRIPT_ITERATIONS",
+    "TRANSCRIPT_EPILOG",
+    "add_notation_option",
+    "add_transcript_options",
+    "notation_of",
+    "run",
+]
 
 MAX_TRANSCRIPT_ITERATIONS = 10_000
 
@@ -24,7 +31,7 @@ granularity:
 
 mistakes (--mistake): {", ".join(MISTAKES)}
   each run with numpy on this network: numpy's own result or error, the loss over --iterations
-  iterations (at least 2) beside the right formula's, the symptom and the fix.
+  iterations (default 5, at least 2) beside the right formula's, the symptom and the fix.
 
 examples:
   tuinet transcript --granularity cell --notation tutorial
@@ -35,14 +42,28 @@ examples:
 
 def add_notation_option(group: argparse._ArgumentGroup) -> None:
     """``--notation NAME``: the names and orientation matrices are shown in (the app, export, transcript)."""
+    # SUPPRESS as the network options do: `tuinet --notation trask transcript` keeps what was typed first.
     group.add_argument(
         "--notation",
-        choices=NAMES,
-        default=DEFAULT,
-        help="name and orient the matrices as a source does: tuinet (rows are samples, W inputs×outputs), "
-        "tutorial (x, weight1, delta2, dC_dw2), trask (l0, syn0, l1_delta), nielsen (column vectors, "
-        "W outputs×inputs) (default: %(default)s)",
+        type=notation_name,
+        default=argparse.SUPPRESS,
+        metavar="NAME",
+        help=f"name and orient the matrices as a source does: {', '.join(NAMES)} — tuinet (rows are samples, "
+        "W inputs×outputs), tutorial (x, weight1, delta2, dC_dw2), trask (l0, syn0, l1_delta), nielsen (column "
+        f"vectors, W outputs×inputs); a preset may add its own (default: {DEFAULT})",
     )
+
+
+def notation_name(text: str) -> str:
+    """An argparse type: a registered notation profile's name (built-ins, and any a preset registered)."""
+    try:
+        return get_profile(text).name
+    except NotationError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--notation ")) from None
+
+
+def notation_of(args: argparse.Namespace) -> str:
+    return str(getattr(args, "notation", DEFAULT))
 
 
 def add_transcript_options(parser: argparse.ArgumentParser) -> None:
@@ -50,9 +71,8 @@ def add_transcript_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--iterations",
         type=int_in_range(1, MAX_TRANSCRIPT_ITERATIONS),
-        default=1,
         metavar="N",
-        help=f"how many iterations, 1 to {MAX_TRANSCRIPT_ITERATIONS:,} (default: %(default)s)",
+        help=f"how many iterations, 1 to {MAX_TRANSCRIPT_ITERATIONS:,} (default: 1; with --mistake: 5 of loss)",
     )
     group.add_argument(
         "--granularity", choices=GRANULARITIES, default="operation", help="how fine each step is (default: %(default)s)"
@@ -82,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     lines = transcript(
         network,
         profile,
-        args.iterations,
+        args.iterations or (5 if args.mistake else 1),
         args.granularity,
         args.digits,
         args.mistake,

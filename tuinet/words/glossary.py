@@ -23,7 +23,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
 """(term, meaning) in the order the help shows them."""
 
 HELP_CONVENTIONS = (
-    "Conventions: C = ½ Σ (a − y)² by default (sum over samples and outputs). e = a − y is ∂C/∂a (the outputs), "
+    "Conventions: C = ½ Σ (a − y)² by default (sum over samples and outputs). e = a − y is then ∂C/∂a (the outputs; "
+    "the mean loss makes it e/(N·K)), "
     "δ = ∂C/∂z (the units' inputs), dW = ∂C/∂W (the weights); only the dW panes are gradients of W. The update is "
     "W − lr·dW — the same numbers as the tutorials' W += lr·a_prevᵀ·δ with their δ built from (y − a), which is "
     "−δ. In the tutorial's code, dC_dw2 = (y − a2)·a2·(1 − a2) is −δ2 = −∂C/∂z2, not ∂C/∂W2 (n shows it in "

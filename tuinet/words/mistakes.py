@@ -87,8 +87,8 @@ class Report:
         out += [f"  numpy: {a.text()}" for a in self.attempts]
         if self.rel_error is not None:
             out.append(
-                f"  gradient check: largest relative error {self.rel_error:.3g} with the mistake, "
-                f"{(self.rel_error_right or 0.0):.3g} with the right σ′ (below 1e-5 passes)"
+                f"  gradient check: largest relative error {self.rel_error:.2e} with the mistake, "
+                f"{(self.rel_error_right or 0.0):.2e} with the right σ′ (below 1e-05 passes)"
             )
         if self.losses_wrong:
             width = len(self.losses_wrong)
@@ -163,17 +163,32 @@ def _no_activation(network: Network, params: Params, trace: Trace, count: int) -
     else:
         why = f"numpy refuses it: δ{L} is samples×units ({N}×{out_d.shape[1]}), W{L} is inputs×outputs."
     wrong = _losses(network, params, trace.iteration, count, update) if runs else ()
+    right = _losses(network, params, trace.iteration, count, _right) if runs else ()
     return Report(
         "no-activation",
         "δ mistaken for ∂C/∂W (the a_prevᵀ is missing)",
         "W_l −= lr·δ_l",
         "W_l −= lr·a_{l−1}ᵀ·δ_l   (∂C/∂W_l = a_{l−1}ᵀ·δ_l; δ_l = ∂C/∂z_l)",
         tuple(attempts),
-        why + (" Where it runs the loss stops falling the way it should." if runs else ""),
+        why + _compared(wrong, right),
         "multiply by the layer's input: dW = a_prevᵀ·δ (samples × inputs)ᵀ·(samples × units) = inputs × units",
         wrong,
-        _losses(network, params, trace.iteration, count, _right) if runs else (),
+        right,
     )
+
+
+def _compared(wrong: tuple[float, ...], right: tuple[float, ...]) -> str:
+    """What the loss does with the mistake, against the right update, said from the numbers."""
+    if len(wrong) < 2 or len(right) < 2:
+        return ""
+    if wrong[-1] > wrong[0]:
+        return " It runs silently, and the loss goes up."
+    if wrong[-1] > right[-1]:
+        return (
+            f" It runs silently, and the loss falls more slowly: {fmt(wrong[-1], 4)} after {len(wrong)} iterations "
+            f"against {fmt(right[-1], 4)} with the right update."
+        )
+    return " It runs silently; the loss is no worse over these few iterations, but the update is not the gradient."
 
 
 def _kron(network: Network, params: Params, trace: Trace, count: int) -> Report:

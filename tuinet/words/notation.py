@@ -24,9 +24,9 @@ from types import MappingProxyType
 
 import numpy as np
 
-from tuinet.engine.names import display_name
 from tuinet.engine.types import Matrix
 from tuinet.errors import TuinetError
+from tuinet.words.names import display_name
 
 __all__ = [
     "DEFAULT",
@@ -38,6 +38,7 @@ __all__ = [
     "get_profile",
     "next_name",
     "register",
+    "registered",
     "slot_of",
 ]
 
@@ -154,6 +155,11 @@ class Profile:
         return (col, row) if self.columns else (row, col)
 
 
+def _x(slot: Slot) -> str:
+    """The tutorial's name of the layer's input a_{l−1}: x for the data, a1, a2, … above it."""
+    return "x" if slot.layer == 1 else f"a{slot.layer - 1}"
+
+
 def _prime_tutorial(slot: Slot) -> str:
     # The tutorials' derivative helpers take the activation a, not z (see words/reasons.py: σ′(z) = a(1 − a)).
     return {
@@ -187,16 +193,19 @@ _TUTORIAL = Profile(
         "a": lambda s: "x is tuinet's a0: one row per sample" if s.layer == 0 else "",
         "W": "weight{l} is tuinet's W{l}: inputs×outputs, one column per unit",
         "e": "your delta{L} = y − a{L} is −e (e = a{L} − y), so the numbers shown are −delta{L}",
-        "delta": (
-            "your dC_dw{l} is −δ{l} = −∂C/∂z{l}, not ∂C/∂W{l}; ∂C/∂W{l} is a{p}ᵀ·δ{l}, "
-            "so the numbers shown are −dC_dw{l}"
+        "delta": lambda s: (
+            f"your dC_dw{s.layer} is −δ{s.layer} = −∂C/∂z{s.layer}, not ∂C/∂W{s.layer}; ∂C/∂W{s.layer} is "
+            f"{_x(s)}ᵀ·δ{s.layer}, so the numbers shown are −dC_dw{s.layer}"
         ),
-        "dW": (
-            "dW{l} = ∂C/∂W{l} = a{p}ᵀ·δ{l} = −a{p}.T @ dC_dw{l}: your `weight{l} += lr * a{p}.T @ dC_dw{l}` "
-            "is weight{l} − lr·dW{l}"
+        "dW": lambda s: (
+            f"dW{s.layer} = ∂C/∂W{s.layer} = {_x(s)}ᵀ·δ{s.layer} = −{_x(s)}.T @ dC_dw{s.layer}: your "
+            f"`weight{s.layer} += lr * {_x(s)}.T @ dC_dw{s.layer}` is weight{s.layer} − lr·dW{s.layer}"
         ),
         "db": "db{l} = ∂C/∂b{l} = Σ_n δ{l}[n,:] = −Σ_n dC_dw{l}[n,:]",
-        "dadz": "derv_sigmoid(a) = a·(1 − a) = σ′(z): it takes the activation a, not z",
+        "dadz": lambda s: {
+            "sigmoid": "derv_sigmoid(a) = a·(1 − a) = σ′(z): it takes the activation a, not z",
+            "tanh": "derv_tanh(a) = 1 − a² = tanh′(z): it takes the activation a, not z",
+        }.get(s.activation, ""),
     },
 )
 
@@ -233,7 +242,11 @@ _TRASK = Profile(
             "∂C/∂W{l} = a{p}ᵀ·δ{l} = −l{p}.T.dot(l{l}_delta): your `syn{p} += l{p}.T.dot(l{l}_delta)` "
             "is W{l} − 1·dW{l} (Trask's lr is 1)"
         ),
-        "dadz": "nonlin(x, deriv=True) returns x·(1 − x): it is given l = σ(z), so it returns σ′(z)",
+        "dadz": lambda s: (
+            "nonlin(x, deriv=True) returns x·(1 − x): it is given l = σ(z), so it returns σ′(z)"
+            if s.activation == "sigmoid"
+            else ""
+        ),
     },
 )
 
@@ -293,6 +306,11 @@ def get_profile(name: str) -> Profile:
         return _REGISTRY[name]
     except KeyError:
         raise NotationError(f"--notation must be one of {', '.join(_REGISTRY)}, got {name!r}") from None
+
+
+def registered() -> tuple[str, ...]:
+    """Every profile by name: the built-ins, then those presets registered."""
+    return tuple(_REGISTRY)
 
 
 def next_name(name: str, extra: tuple[str, ...] = ()) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from tuinet.engine.trace import Operation, OpKind, Trace
 from tuinet.words.notation import Profile
+from tuinet.words.symbols import symbol
 from tuinet.words.terms import Facts, Terms, cell_terms, formula, loss_factor, shapes
 
 __all__ = ["PRIME_WHY", "Reason", "explain"]
@@ -58,6 +59,9 @@ PRIME_WHY = {
 }
 
 
+_PRIME_SHORT = {"σ": "a(1 − a)", "tanh": "1 − a²", "relu": "1 where z > 0, else 0", "id": "1"}
+
+
 def _prime(facts: Facts, layer: int) -> str:
     return PRIME_WHY.get(facts.activations[layer - 1], "f′(z) is the activation's derivative")
 
@@ -87,6 +91,9 @@ def explain(
     short, full = _WHY[op.kind](op, trace, facts, profile.columns)
     keys = dict.fromkeys(n for n in op.names if n not in ("y", "loss"))
     notes = tuple(note for note in (profile.note(k, facts.L, facts.activations) for k in keys) if note)
+    scale = t.scale_note()
+    if scale and any(t.name(k) != profile.label(k, facts.L, facts.activations) for k in keys):
+        notes = (*notes, scale)
     text = cell_terms(op, trace, t, *cell, digits=digits) if cell is not None else ""
     return Reason(formula(op, t), shapes(op, trace, t), short, full, notes, text)
 
@@ -211,7 +218,7 @@ def _backprop(op: Operation, trace: Trace, facts: Facts, cols: bool) -> tuple[st
 
 def _activation(op: Operation, trace: Trace, facts: Facts, cols: bool) -> tuple[str, tuple[str, ...]]:
     ly = _layer(op.result)
-    f = op.symbol
+    f = symbol(op.activation)
     short = f"a{ly} = {f}(z{ly}), cell by cell; the backward pass will need {f}′(z{ly})."
     full = (
         f"a{ly}[n,j] = {f}(z{ly}[n,j]): each unit's output depends only on its own input."
@@ -243,7 +250,7 @@ def _elementwise(op: Operation, trace: Trace, facts: Facts, cols: bool) -> tuple
     prime = _prime(facts, L)
     short = (
         f"δ{L} = ∂C/∂z{L} = ∂C/∂a{L} ⊙ ∂a{L}/∂z{L} = {grad} ⊙ {f}′(z{L}), cell by cell (chain rule through "
-        f"a = {f}(z)); {f}′(z) = {'a(1 − a)' if f == 'σ' else 'see below'}."
+        f"a = {f}(z)); {f}′(z) = {_PRIME_SHORT.get(f, 'f′(z)')}."
     )
     full = (
         f"δ{L} is ∂C/∂z{L}: how C changes with each output unit's input z, per sample.",
@@ -295,7 +302,7 @@ def _update(op: Operation, trace: Trace, facts: Facts, cols: bool) -> tuple[str,
         ),
         "The whole backward pass used the old weights; the update comes last.",
     )
-    if getattr(op, "frozen", False):
+    if op.frozen:
         full += (f"{param} is frozen in this network: {param}′ = {param}.",)
     return short, full
 

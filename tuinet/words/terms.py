@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tuinet.engine.config import NetConfig
 from tuinet.engine.network import Network
 from tuinet.engine.trace import Operation, OpKind, Trace
-from tuinet.words.notation import Profile
+from tuinet.words.notation import Profile, slot_of
 from tuinet.words.numbers import factor, fmt
+from tuinet.words.symbols import symbol
 
 __all__ = ["Facts", "Terms", "cell_terms", "formula", "loss_factor", "shapes"]
+
+_SCALED = ("delta", "dW", "db")
+"""The quantities that carry the loss's factor (∂C/∂a_L = factor·e); e itself does not."""
 
 LOSS_KINDS = {"sum": "½ Σ e²", "mean": "½ · mean(e²)", "sse": "Σ e²"}
 """C by loss kind (config.loss): ½Σ over rows and outputs (the tutorials), ½·mean, and Σ without the ½."""
@@ -43,13 +48,35 @@ class Facts:
         return Facts(
             network.L,
             tuple(f.name for f in network.f),
-            tuple(f.symbol for f in network.f),
+            tuple(symbol(f.name) for f in network.f),
             str(network.loss_kind),
             network.batch_rows,
             network.sizes[-1],
             network.config.lr,
             network.config.bias,
         )
+
+    @staticmethod
+    def of_trace(trace: Trace, config: NetConfig) -> Facts:
+        """From a trace and its config (when no network is at hand, e.g. a view composed in a test)."""
+        return _facts_of_trace(trace, config.lr)
+
+
+def _facts_of_trace(trace: Trace, lr: float) -> Facts:
+    """The same facts read from a trace's schedule (its activation and loss operations say them explicitly)."""
+    acts = tuple(op for op in trace.schedule if op.kind is OpKind.ACTIVATION)  # one per layer, in order
+    loss = next(op for op in trace.schedule if op.kind is OpKind.LOSS)
+    e = trace["e"]
+    return Facts(
+        trace.layers,
+        tuple(op.activation for op in acts),
+        tuple(symbol(op.activation) for op in acts),
+        str(loss.loss),
+        int(e.shape[0]),
+        int(e.shape[1]),
+        lr,
+        trace.bias,
+    )
 
 
 def loss_factor(facts: Facts) -> tuple[str, str]:
@@ -70,7 +97,28 @@ class Terms:
         self.facts = facts
 
     def name(self, key: str) -> str:
-        return self.profile.label(key, self.facts.L, self.facts.activations)
+        """The profile's label for ``key``, exact for this network's loss kind.
+
+        A source built from y − a (the tutorial, Trask) carries no loss factor: with C = Σe² its dC_dw2 is
+        −δ2/2, with ½·mean(e²) over N·K cells it is −N·K·δ2. The label then says the factor: ``−2·dC_dw2``,
+        ``−dC_dw2/4``.
+        """
+        label = self.profile.label(key, self.facts.L, self.facts.activations)
+        if self.facts.loss == "sum" or not label.startswith("−") or slot_of(key, 0).kind not in _SCALED:
+            return label
+        if self.facts.loss == "sse":
+            return "−2·" + label[1:]
+        return f"{label}/{self.facts.N * self.facts.K}"
+
+    def scale_note(self) -> str:
+        """Where a negated name needs the loss's factor: what the source's code computes instead."""
+        if self.facts.loss == "sum" or not any(self.profile.labels.get(k) for k in _SCALED):
+            return ""
+        grad = loss_factor(self.facts)[0]
+        return (
+            f"with this loss ∂C/∂a{self.facts.L} = {grad}, but a program built from y − a has no factor: "
+            "the labels carry it (run --loss sum to match that program's steps)"
+        )
 
     def factor_name(self, key: str) -> str:
         """The label inside a product: ``(−dC_dw2)`` keeps its minus sign attached."""
@@ -112,15 +160,17 @@ def formula(op: Operation, t: Terms) -> str:
         inner = f"{fn(W.name)}ᵀ · {fn(d.name)}" if cols else f"{fn(d.name)} · {fn(W.name)}ᵀ"
         return f"{R} = ({inner}) ⊙ {fn(str(op.gate))}"
     if op.kind is OpKind.ACTIVATION:
-        return f"{R} = {op.symbol}({fn(op.operands[0].name)})"
+        return f"{R} = {symbol(op.activation)}({fn(op.operands[0].name)})"
     if op.kind is OpKind.LOSS:
-        return "C = " + LOSS_KINDS.get(t.facts.loss, "½ Σ e²").replace("e", fn("e"))
+        e = fn("e")
+        return "C = " + LOSS_KINDS.get(t.facts.loss, "½ Σ e²").replace("e²", f"{e}²")  # not the e of mean
     if op.kind is OpKind.REDUCE:
         return f"{R} = Σ_n {fn(op.operands[0].name)}[n,:]"
+    if op.kind is OpKind.UPDATE and op.frozen:  # a frozen parameter's update reads W alone
+        return f"{R} = {fn(op.operands[0].name)} (frozen)"
     if op.kind is OpKind.UPDATE:
         W, dW = op.operands
-        frozen = " (frozen: W′ = W)" if getattr(op, "frozen", False) else ""
-        return f"{R} = {fn(W.name)} − lr·{fn(dW.name)}{frozen}"
+        return f"{R} = {fn(W.name)} − lr·{fn(dW.name)}"
     first, second = op.operands
     if op.result == "e":
         return f"{R} = {fn(first.name)} − {fn(second.name)}"
@@ -145,7 +195,7 @@ def shapes(op: Operation, trace: Trace, t: Terms) -> str:
         return f"{product}{plus}{gate} → {R}"
     if op.kind is OpKind.LOSS:
         return f"{st('e')} → (1×1)"
-    if op.kind in (OpKind.ACTIVATION, OpKind.REDUCE):
+    if op.kind in (OpKind.ACTIVATION, OpKind.REDUCE) or op.frozen:
         return f"{st(op.operands[0].name)} → {R}"
     A, B = op.operands
     sign = "−" if op.result == "e" or op.kind is OpKind.UPDATE else "⊙"
@@ -193,7 +243,8 @@ def cell_terms(op: Operation, trace: Trace, t: Terms, row: int, col: int, digits
     if op.kind is OpKind.ACTIVATION:
         z = op.operands[0].name
         zv = fmt(float(trace[z][row, col]), digits)
-        return f"{R} = {op.symbol}({at(z, row, col)}) = {op.symbol}({zv}) = {v}"
+        f = symbol(op.activation)
+        return f"{R} = {f}({at(z, row, col)}) = {f}({zv}) = {v}"
     if op.kind is OpKind.LOSS:
         E = [float(x) for x in trace["e"].ravel()]
         squares = " + ".join(f"{factor(x, digits)}²" for x in E[:6])
@@ -206,11 +257,11 @@ def cell_terms(op: Operation, trace: Trace, t: Terms, row: int, col: int, digits
         parts = " + ".join(column[:6]) + (f" + … ({len(column) - 6} more)" if len(column) > 6 else "")
         n_at = f"{t.indexed(d)}[{col},n]" if cols else f"{t.indexed(d)}[n,{col}]"
         return f"{R} = Σ_n {n_at} = {parts} = {v}"
+    if op.kind is OpKind.UPDATE and op.frozen:
+        return f"{R} = {at(op.operands[0].name, row, col)} = {v}  (frozen: not updated)"
     first, second = op.operands
     x, w = (float(trace[o.name][row, col]) for o in op.operands)
     A_, B_ = at(first.name, row, col), at(second.name, row, col)
-    if op.kind is OpKind.UPDATE and getattr(op, "frozen", False):
-        return f"{R} = {A_} = {v}  (frozen: not updated)"
     if op.kind is OpKind.UPDATE:
         lr = t.facts.lr
         return f"{R} = {A_} − lr·{B_} = {fmt(x, digits)} − {lr:g}×{factor(w, digits)} = {v}"
