@@ -10,6 +10,7 @@ import pytest
 from tuinet.engine import NetConfig, build
 from tuinet.engine.history import History
 from tuinet.engine.trace import Operation, Trace
+from tuinet.words.export import export_python
 from tuinet.words.notation import NAMES, get_profile
 from tuinet.words.numbers import factor, fmt
 from tuinet.words.reasons import explain
@@ -32,7 +33,7 @@ def test_delta_is_dC_dz_and_e_is_dC_da_never_both_the_error() -> None:
     assert "σ′(z) = a(1 − a)" in d2.short
     for op in trace.schedule:
         for line in explain(op, trace, facts, p).lines(expanded=True):
-            assert "the error" not in line.replace("the error sent", "")
+            assert "the error" not in line
 
 
 @pytest.mark.parametrize(("loss", "want"), [("sum", "∂C/∂a2 = e "), ("mean", "∂C/∂a2 = e/4")])
@@ -146,3 +147,11 @@ def test_linear_output_says_its_derivative() -> None:
     trace, facts, ops = setup(NetConfig(output_activation="linear"))
     reason = explain(ops["delta2"], trace, facts, get_profile("tuinet"))
     assert "id′(z) = 1." in reason.short and "see below" not in reason.short
+
+
+def test_the_handouts_never_call_delta_the_error() -> None:
+    network = build(NetConfig(loss="mean"))
+    history = History(network)
+    script = export_python(network, history, 1)
+    assert "the error sent back" not in script and "δ1 = ∂C/∂z1" in script
+    assert "∂C/∂a2 = e/4" in script  # the mean loss's factor, not a bare "∂C/∂a = e"
