@@ -54,11 +54,14 @@ class FakeApp:
     ) -> None:
         self.calls, self.config, self.theme, self.digits, self.saved = calls, config, theme, digits, saved
         self.return_code: int | None = None
+        self.scenario: Any = None
 
     def run(self, *, mouse: bool) -> None:
         call = {"config": self.config, "theme": self.theme, "digits": self.digits, "mouse": mouse}
         if self.saved is not None:
             call["saved"] = self.saved
+        if self.scenario is not None:
+            call["scenario"] = self.scenario
         self.calls.append(call)
 
 
@@ -75,12 +78,15 @@ def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         saved: Any = None,
         network: Any = None,
         classroom: Any = None,
+        scenario: Any = None,
         notation: str = "tuinet",
         command_line: Any = None,
     ) -> FakeApp:
         assert network is None or network.config == config  # the CLI passes the network it validated
         assert command_line is not None  # the CLI spells the export's command line for the app (it owns the parser)
-        return FakeApp(calls, config, theme, digits, saved)
+        app = FakeApp(calls, config, theme, digits, saved)
+        app.scenario = scenario
+        return app
 
     module.make_app = make_app  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tuinet.app", module)

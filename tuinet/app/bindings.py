@@ -40,6 +40,10 @@ BINDINGS: list[BindingType] = [
     # Classroom (follow.py): a served student's one key to leave and rejoin the teacher's screen.
     Binding("f", "follow(False)", "Explore"),
     Binding("f", "follow(True)", "Follow teacher"),
+    # Lessons (lesson.py): the next and previous place the lesson speaks at; t hides the lesson pane.
+    Binding("right_square_bracket", "lesson(True)", "Next lesson stop", key_display="]", show=False),
+    Binding("left_square_bracket", "lesson(False)", "Previous lesson stop", key_display="[", show=False),
+    Binding("t", "toggle_lesson", "Lesson pane", show=False),
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("q", "quit", "Quit"),
     Binding("ctrl+c", "quit", "Quit", show=False, priority=True),

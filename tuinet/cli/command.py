@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import os
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tuinet import __version__
 from tuinet.app.sessionfile import load as load_session
@@ -26,10 +26,22 @@ from tuinet.cli.options import (
     positive_int,
 )
 from tuinet.cli.report import NON_FINITE_HELP, trace_json, write_report
-from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_transcript_options, notation_of
+from tuinet.cli.scenario import (
+    SCENARIO_EPILOG,
+    add_scenario_options,
+    notation_for,
+    print_presets,
+    scenario_from_args,
+    scenario_or_options,
+)
+from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_transcript_options
 from tuinet.engine import NetConfig, build
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
 from tuinet.errors import TuinetError
+from tuinet.words.export import CommandLine
+
+if TYPE_CHECKING:
+    from tuinet.scenario import Scenario
 
 __all__ = ["THEMES", "OneLineParser", "UsageError", "build_parser", "export_command", "main"]
 
@@ -40,14 +52,17 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for ctrl+c
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `yes | head` reports: the reader went away
 
-MAIN_EPILOG = """\
+MAIN_EPILOG = f"""\
 examples:
   tuinet                                   open the app on the classic XOR tutorial network
   tuinet --hidden 8,8 --activation tanh    two hidden layers of 8 tanh units
   tuinet --dataset data.csv --targets 2    your own data: the last 2 CSV columns are targets
   tuinet train --steps 1000 --json         train without the app; see `tuinet train --help`
   tuinet export --iteration 3 > step3.py   iteration 3 as a numpy script; see `tuinet export --help`
+  tuinet --preset mazur                    a textbook's worked example, to its printed digits; `tuinet presets`
+  tuinet --lesson tutorial                 a guided lesson: five questions about backprop
 
+{SCENARIO_EPILOG}
 Bad options or data give a one-line error and exit status 2.
 """
 
@@ -104,6 +119,7 @@ def build_parser() -> OneLineParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     add_network_options(parser)
+    add_scenario_options(parser)
     ui = parser.add_argument_group("app options")
     ui.add_argument("--theme", choices=THEMES, default="dark", help="colour theme (default: %(default)s)")
     ui.add_argument(
@@ -138,9 +154,13 @@ def build_parser() -> OneLineParser:
         formatter_class=_HelpFormatter,
     )
     add_network_options(trainer)
+    add_scenario_options(trainer)
     run = trainer.add_argument_group("run options")
     run.add_argument(
-        "--steps", type=positive_int, required=True, metavar="N", help="how many steps (iterations) to train (required)"
+        "--steps",
+        type=positive_int,
+        metavar="N",
+        help="how many steps (iterations) to train (required, unless the scenario or preset says how many)",
     )
     run.add_argument("--json", action="store_true", help="print one JSON object instead of a summary (default: off)")
     run.add_argument(
@@ -155,6 +175,7 @@ def build_parser() -> OneLineParser:
         formatter_class=_HelpFormatter,
     )
     add_network_options(exporter)
+    add_scenario_options(exporter)
     output = exporter.add_argument_group("export options")
     output.add_argument(
         "--iteration",
@@ -163,8 +184,19 @@ def build_parser() -> OneLineParser:
         metavar="N",
         help=f"which iteration, 1 to {MAX_ITERATION:,} (default: %(default)s)",
     )
-    output.add_argument("--format", choices=FORMATS, default="py", help="py or md (default: %(default)s)")
+    output.add_argument(
+        "--format",
+        choices=(*FORMATS, "scenario"),
+        default="py",
+        help="py, md, or scenario: the network as a scenario file (TOML) that loads back to the same numbers "
+        "(default: %(default)s)",
+    )
     output.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (default: stdout)")
+    commands.add_parser(
+        "presets",
+        help="list the built-in scenarios (--preset NAME) and the sources whose numbers they reproduce",
+        description="List the built-in scenarios and their sources.",
+    )
     add_notation_option(output)
     teller = commands.add_parser(
         "transcript",
@@ -175,6 +207,7 @@ def build_parser() -> OneLineParser:
         formatter_class=_HelpFormatter,
     )
     add_network_options(teller)
+    add_scenario_options(teller)
     add_transcript_options(teller)
     # Listed for --help only: _dispatch hands everything after `serve` to tuinet/serve/cli.py.
     commands.add_parser("serve", help="serve the app to a class over SSH or the web; see `tuinet serve --help`")
@@ -234,9 +267,11 @@ def _dispatch(argv: list[str]) -> int:
         return _train(args)
     if args.command == "serve":
         raise UsageError("put serve's options after it: tuinet serve --ssh -- <network options>")
+    if args.command == "presets":
+        print_presets(sys.stdout)
+        return 0
     if args.command == "export":
-        network = build(config_from_args(args))
-        write(export(network, args.iteration, args.format, export_command, notation_of(args)), args.output)
+        _export(args)
         return 0
     if args.command == "transcript":
         from tuinet.cli.transcript import run
@@ -245,16 +280,52 @@ def _dispatch(argv: list[str]) -> int:
     return _open_app(args)
 
 
+def _export(args: argparse.Namespace) -> None:
+    scenario = scenario_or_options(args)
+    if args.format == "scenario":
+        from tuinet.scenario.writer import scenario_toml
+
+        build(scenario.config)  # a config that cannot be built is an error now, not a file that fails to load
+        write(scenario_toml(scenario), args.output)
+    else:
+        notation = notation_for(args, scenario).name
+        text = export(build(scenario.config), args.iteration, args.format, _command_for(scenario), notation)
+        write(text, args.output)
+
+
+def _command_for(scenario: Scenario) -> CommandLine:
+    """The export's command line: ``--preset NAME`` for an unchanged preset (its weights have no option)."""
+    preset = scenario.origin.removeprefix("preset ") if scenario.origin.startswith("preset ") else None
+
+    def command(config: NetConfig, iteration: int, form: str) -> list[str] | None:
+        if preset is not None and config == scenario.config:
+            return [PROG, "export", "--preset", preset, "--iteration", str(iteration), "--format", form]
+        return export_command(config, iteration, form)
+
+    return command
+
+
 def _train(args: argparse.Namespace) -> int:
     if args.trace and not args.json:
         raise UsageError("--trace adds every matrix to the JSON report: use it with --json")
-    network = build(config_from_args(args))
+    scenario = scenario_from_args(args)
+    config = scenario.config if scenario is not None else config_from_args(args)
+    steps = args.steps if args.steps is not None else scenario.steps if scenario is not None else None
+    if steps is None:
+        raise UsageError("the following arguments are required: --steps")
+    args.steps = steps
+    network = build(config)
     check_limits(network, args.steps, traced=args.trace)
     if args.json:
         traces: list[str] = []
         # Encode each step as it is computed: a list of strings is far smaller than the traces.
         result = train(network, args.steps, on_trace=(lambda t: traces.append(trace_json(t))) if args.trace else None)
-        write_report(result, sys.stdout, traces if args.trace else None)
+        printed = []
+        if scenario is not None and scenario.lesson is not None:
+            from tuinet.scenario.printed import printed_report
+
+            printed = printed_report(scenario.lesson, network, steps)
+        write_report(result, sys.stdout, traces if args.trace else None, {"printed": printed} if printed else None)
     else:
         # Imported here so that `--json` (the scripted use) does not pay for importing Rich.
         from rich.console import Console
@@ -265,6 +336,10 @@ def _train(args: argparse.Namespace) -> int:
         with ProgressBar(console, args.steps, enabled=console.is_terminal) as bar:
             result = train(network, args.steps, on_progress=bar)
         print_summary(result, console)
+        if scenario is not None and scenario.lesson is not None and scenario.lesson.printed:
+            from tuinet.cli.scenario import print_printed
+
+            print_printed(scenario, network, steps, sys.stdout)
     # Flush here so that a closed pipe (`tuinet train … | head`) raises inside main, where it is
     # handled, rather than at interpreter exit, where Python would print "Exception ignored".
     sys.stdout.flush()
@@ -274,7 +349,8 @@ def _train(args: argparse.Namespace) -> int:
 def _open_app(args: argparse.Namespace) -> int:
     max_units = getattr(args, "max_units", NetConfig().max_units)  # absent unless given (see options.py)
     saved = load_session(args.load, max_units=max_units) if args.load else None
-    config = saved.config if saved is not None else config_from_args(args)
+    scenario = scenario_from_args(args) if saved is None else None
+    config = saved.config if saved is not None else scenario.config if scenario is not None else config_from_args(args)
     # Load the dataset now: a bad CSV is then a one-line error here, not a crash inside the UI.
     network = build(config)
     # Imported here so that `tuinet train` never imports Textual.
@@ -292,7 +368,8 @@ def _open_app(args: argparse.Namespace) -> int:
         saved=saved,
         network=network,
         classroom=classroom,
-        notation=notation_of(args),
+        scenario=scenario,
+        notation=notation_for(args, scenario).name,
         command_line=export_command,
     )
     app.run(mouse=not args.no_mouse)
