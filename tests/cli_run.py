@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import types
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tuinet.app.pace import DEFAULT_SPEED
 from tuinet.cli import main
 from tuinet.engine import NetConfig
 
@@ -54,11 +56,15 @@ class FakeApp:
     ) -> None:
         self.calls, self.config, self.theme, self.digits, self.saved = calls, config, theme, digits, saved
         self.return_code: int | None = None
+        self.extra: dict[str, Any] = {}
+        """speed and keymap, recorded only when not the defaults (so older tests' expectations stay exact)."""
 
     def run(self, *, mouse: bool) -> None:
         call = {"config": self.config, "theme": self.theme, "digits": self.digits, "mouse": mouse}
         if self.saved is not None:
             call["saved"] = self.saved
+        if self.extra != {"speed": DEFAULT_SPEED, "keymap": {}}:
+            call.update(self.extra)
         self.calls.append(call)
 
 
@@ -75,10 +81,15 @@ def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         saved: Any = None,
         network: Any = None,
         classroom: Any = None,
+        speed: int = DEFAULT_SPEED,
+        keymap: Any = None,
     ) -> FakeApp:
         assert network is None or network.config == config  # the CLI passes the network it validated
-        return FakeApp(calls, config, theme, digits, saved)
+        app = FakeApp(calls, config, theme, digits, saved)
+        app.extra = {"speed": speed, "keymap": keymap or {}}
+        return app
 
     module.make_app = make_app  # type: ignore[attr-defined]
+    module.__path__ = importlib.import_module("tuinet.app").__path__  # its other modules (keymap, app) stay real
     monkeypatch.setitem(sys.modules, "tuinet.app", module)
     return calls

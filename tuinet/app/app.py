@@ -8,6 +8,7 @@ own content changed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import work
@@ -23,6 +24,8 @@ from textual.worker import get_current_worker
 
 from tuinet.app.files import ask_export, ask_load, ask_save, open_why, restore
 from tuinet.app.follow import Classroom
+from tuinet.app.keymap import bindings_by_id, keys_shown
+from tuinet.app.pace import DEFAULT_SPEED, PLAY_DELAYS
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.screens import HelpScreen, JumpScreen
 from tuinet.app.session import Cursor, Granularity, Session
@@ -39,8 +42,6 @@ MIN_SIZE = (70, 22)
 """Below this the layout cannot show a matrix product legibly; a notice replaces it."""
 COMPACT_BELOW = (120, 36)
 """Below this only one matrix pane is shown at a time (keys 1–5, or following the operation)."""
-PLAY_DELAYS = (2.0, 1.0, 0.5, 0.25, 0.12, 0.06, 0.03)
-"""Seconds between auto-play steps, slowest to fastest."""
 JUMP_CHUNK = 2_000
 """Iterations computed per slice of a long jump, so the worker yields the history lock often."""
 
@@ -50,36 +51,39 @@ class TuinetApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "tuinet"
+    # Every binding has an id: config.toml's [keymap] rebinds it by that id (keymap.py), and ? shows the keys as bound.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "step('iteration', True)", "Iteration", key_display="space"),
-        Binding("backspace", "step('iteration', False)", "Back", key_display="⌫"),
-        Binding("right", "step('operation', True)", "Op", key_display="→"),
-        Binding("left", "step('operation', False)", "Op back", key_display="←", show=False),
-        Binding("l", "step('operation', True)", "Next operation", show=False),
-        Binding("h", "step('operation', False)", "Previous operation", show=False),
-        Binding("full_stop", "step('cell', True)", "Cell", key_display="."),
-        Binding("comma", "step('cell', False)", "Cell back", key_display=",", show=False),
-        Binding("down,j", "step('cell', True)", "Next cell", show=False),
-        Binding("up,k", "step('cell', False)", "Previous cell", show=False),
-        Binding("p", "play", "Play"),
-        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
-        Binding("minus,underscore", "speed(-1)", "Slower", show=False),
-        Binding("g", "jump", "Go to"),
-        Binding("o", "why('outer')", "Why", key_display="o c s m"),
-        Binding("c", "why('gradcheck')", "Gradient check", show=False),
-        Binding("s", "why('signs')", "Sign conventions", show=False),
-        Binding("m", "why('map')", "Prediction map", show=False),
-        Binding("x", "export", "Export", show=False),
-        Binding("ctrl+s", "save", "Save", show=False),
-        Binding("ctrl+o", "load", "Open", show=False),
-        Binding("r", "reset", "Reset", show=False),
-        *(Binding(str(n), f"pane({n})", f"Pane {n}", show=False) for n in range(1, 6)),
-        Binding("0", "pane(0)", "Follow", show=False),
+        Binding("space", "step('iteration', True)", "Iteration", key_display="space", id="next-iteration"),
+        Binding("backspace", "step('iteration', False)", "Back", key_display="⌫", id="previous-iteration"),
+        Binding("right", "step('operation', True)", "Op", key_display="→", id="next-operation"),
+        Binding("left", "step('operation', False)", "Op back", key_display="←", show=False, id="previous-operation"),
+        Binding("l", "step('operation', True)", "Next operation", show=False, id="next-operation-alt"),
+        Binding("h", "step('operation', False)", "Previous operation", show=False, id="previous-operation-alt"),
+        Binding("full_stop", "step('cell', True)", "Cell", key_display=".", id="next-cell"),
+        Binding("comma", "step('cell', False)", "Cell back", key_display=",", show=False, id="previous-cell"),
+        Binding("down,j", "step('cell', True)", "Next cell", show=False, id="next-cell-alt"),
+        Binding("up,k", "step('cell', False)", "Previous cell", show=False, id="previous-cell-alt"),
+        Binding("p", "play", "Play", id="play"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", show=False, id="faster"),
+        Binding("minus,underscore", "speed(-1)", "Slower", show=False, id="slower"),
+        Binding("g", "jump", "Go to", id="go-to"),
+        Binding("o", "why('outer')", "Why", key_display="o c s m", id="why-outer"),
+        Binding("c", "why('gradcheck')", "Gradient check", show=False, id="why-gradcheck"),
+        Binding("s", "why('signs')", "Sign conventions", show=False, id="why-signs"),
+        Binding("m", "why('map')", "Prediction map", show=False, id="why-map"),
+        Binding("L", "loss_plot", "Loss plot", show=False, id="loss-plot"),
+        Binding("x", "export", "Export", show=False, id="export"),
+        Binding("ctrl+s", "save", "Save", show=False, id="save"),
+        Binding("ctrl+o", "load", "Open", show=False, id="open"),
+        Binding("r", "reset", "Reset", show=False, id="reset"),
+        *(Binding(str(n), f"pane({n})", f"Pane {n}", show=False, id=f"pane-{n}") for n in range(1, 6)),
+        Binding("0", "pane(0)", "Follow", show=False, id="pane-follow"),
         # Classroom (follow.py): a served student's one key to leave and rejoin the teacher's screen.
-        Binding("f", "follow(False)", "Explore"),
-        Binding("f", "follow(True)", "Follow teacher"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        Binding("f", "follow(False)", "Explore", id="explore"),
+        Binding("f", "follow(True)", "Follow teacher", id="follow-teacher"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+        # No id: ctrl+c always quits, whatever the keymap says.
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
@@ -93,6 +97,8 @@ class TuinetApp(App[None]):
         digits: int = 3,
         saved: SavedSession | None = None,
         classroom: Classroom | None = None,
+        speed: int = DEFAULT_SPEED,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -109,7 +115,10 @@ class TuinetApp(App[None]):
         self._granularity = Granularity.ITERATION
         self._publish_pending = False
         self._play_timer: Timer | None = None
-        self._speed = 2
+        self._speed = speed
+        self.keymap = dict(keymap or {})
+        """Binding id → keys, from config.toml's [keymap] (checked by keymap.check_keymap)."""
+        self.set_keymap(self.keymap)
         self.pinned: str | None = None
         """The pane shown in compact layouts; None follows the current operation."""
 
@@ -315,7 +324,8 @@ class TuinetApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            bound = {i: keys_shown(b, self.keymap) for i, b in bindings_by_id(self.BINDINGS).items()}
+            self.push_screen(HelpScreen(bound))
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
         yield from super().get_system_commands(screen)
@@ -336,6 +346,8 @@ def make_app(
     saved: SavedSession | None = None,
     network: Network | None = None,
     classroom: Classroom | None = None,
+    speed: int = DEFAULT_SPEED,
+    keymap: Mapping[str, str] | None = None,
 ) -> TuinetApp:
     """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
 
@@ -344,4 +356,12 @@ def make_app(
     """
     if saved is not None:
         config, theme, digits = saved.config, saved.theme, saved.digits
-    return TuinetApp(Session(config, network), theme=theme, digits=digits, saved=saved, classroom=classroom)
+    return TuinetApp(
+        Session(config, network),
+        theme=theme,
+        digits=digits,
+        saved=saved,
+        classroom=classroom,
+        speed=speed,
+        keymap=keymap,
+    )
