@@ -8,6 +8,7 @@ own content changed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -25,6 +26,7 @@ from textual.worker import get_current_worker
 from tuinet.app.files import ask_export, ask_load, ask_save, open_why, restore
 from tuinet.app.follow import Classroom
 from tuinet.app.keymap import bindings_by_id, keys_shown
+from tuinet.app.lossplot import LossPlotScreen
 from tuinet.app.pace import DEFAULT_SPEED, PLAY_DELAYS
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.screens import HelpScreen, JumpScreen
@@ -32,7 +34,7 @@ from tuinet.app.session import Cursor, Granularity, Session
 from tuinet.app.sessionfile import SavedSession
 from tuinet.app.signals import exit_on_signals
 from tuinet.app.status import EquationPane, PaneBar, StatusBar
-from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
+from tuinet.app.themes import THEME_NAMES, THEMES, apply_no_color, resolve_theme
 from tuinet.app.view import PANES, StepView
 from tuinet.engine import NetConfig, Network, OpKind
 
@@ -101,6 +103,7 @@ class TuinetApp(App[None]):
         keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        apply_no_color(self, os.environ)
         self.session = session
         self.classroom = classroom
         """Set when started by `tuinet serve`: no file access, and follow mode (see follow.py)."""
@@ -287,6 +290,10 @@ class TuinetApp(App[None]):
 
     def action_why(self, key: str) -> None:
         open_why(self, key)
+
+    def action_loss_plot(self) -> None:
+        if not isinstance(self.screen, LossPlotScreen):
+            self.push_screen(LossPlotScreen(self.session.history, self._target.iteration))
 
     def action_export(self) -> None:
         ask_export(self)

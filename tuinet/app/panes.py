@@ -72,6 +72,10 @@ class MatrixWidget(Widget):
         & > .matrix--changed { text-style: underline; }
         & > .matrix--bad { color: $text-warning; text-style: bold; }
     }
+    /* NO_COLOR (themes.apply_no_color): meaning without colour — operands bold, the cell being written in
+       reverse video; changed cells stay underlined and negatives keep their minus sign. */
+    MatrixWidget:nocolor > .matrix--operand { text-style: bold; }
+    MatrixWidget:nocolor > .matrix--result { text-style: bold reverse; }
     """
 
     view: var[StepView | None] = var(None)
