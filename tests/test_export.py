@@ -30,6 +30,16 @@ CONFIGS: dict[str, tuple[NetConfig, int]] = {
     "batch 1 at iteration 7": (NetConfig(batch="1", bias=True, loss="mean"), 7),
     "diverged": (NetConfig(hidden=(), output_activation="linear", lr=10.0), 120),
     "mean over 15 errors": (NetConfig(dataset="fives", targets=3, hidden=(4,), loss="mean", bias=True, lr=0.7), 3),
+    "sse + frozen + per-layer activations": (
+        NetConfig(hidden=(3, 2), loss="sse", bias=True, frozen=("b1", "W2"), activations=("tanh", "relu", "linear")),
+        3,
+    ),
+    "explicit weights and inline data": (
+        NetConfig(
+            dataset="two", data=((0.5, 1.0, 0.2), (1.0, -1.0, 0.7)), hidden=(1,), weights=(((0.3,), (-0.2,)), ((0.9,),))
+        ),
+        2,
+    ),
 }
 
 FIVES = Dataset("fives", np.random.RandomState(5).uniform(-1, 2, (5, 2)), np.random.RandomState(6).uniform(size=(5, 3)))

@@ -22,6 +22,7 @@ from tuinet.app.render import Block, Palette, flow, matrix_block, symbol_block
 from tuinet.app.session import Cursor
 from tuinet.app.view import PANES, StepView
 from tuinet.engine import OpKind
+from tuinet.words.formulas import LOSS_HEAD, loss_of
 
 __all__ = ["PANE_TITLES", "MatrixPane", "MatrixWidget", "StagePane"]
 
@@ -353,11 +354,11 @@ class StagePane(MatrixWidget):
         elif kind is OpKind.ELEMENTWISE:
             parts = [operands[0], _op("−" if op.result == "e" else "⊙"), operands[1]]
         elif kind is OpKind.LOSS:
-            parts = [_op("½Σ(" if op.scale == 1.0 else "½·mean("), operands[0], _op(")²")]
+            parts = [_op(f"{LOSS_HEAD[loss_of(op)]}("), operands[0], _op(")²")]
         elif kind is OpKind.REDUCE:
             parts = [_op("Σ_rows"), operands[0]]
         else:  # update
-            parts = [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
+            parts = [operands[0]] if op.frozen else [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
         parts += [_op("→"), block(op.result)]
         height = max(len(p.lines) for p in parts)
         parts = [symbol_block(p.lines[0].plain, height) if p.width and not p.lines[1:] else p for p in parts]

@@ -34,7 +34,12 @@ from typing import Any
 
 from tuinet import __version__
 from tuinet.engine import Network, build
-from tuinet.engine.config import DEFAULT_MAX_UNITS, MAX_LAYERS, NetConfig
+from tuinet.engine.config import DEFAULT_MAX_UNITS, NetConfig
+from tuinet.engine.config import NEW_KEYS as NEW_CONFIG_KEYS
+from tuinet.engine.config_dict import json_bool as _bool
+from tuinet.engine.config_dict import json_int as _int
+from tuinet.engine.config_dict import json_text as _text
+from tuinet.engine.config_dict import quote, show_json
 from tuinet.engine.datasets import BUILTIN_DATASETS
 from tuinet.errors import ConfigError, TuinetError
 from tuinet.fileio import ReadRefused, read_limited, write_atomically
@@ -67,15 +72,14 @@ PANES = ("inputs", "weights", "activations", "deltas", "updates")
 VIEWS = ("outer", "gradcheck", "signs", "map")
 """The explanation views that can be open when a session is saved."""
 CONFIG_KEYS = tuple(sorted(NetConfig().to_dict()))
-"""The keys of "config" (a test pins them: a new NetConfig field is a format change, needing a new version)."""
+"""The keys "config" must hold (a test pins them: a new required field is a format change, needing a new version).
+NEW_CONFIG_KEYS (explicit weights and biases, inline data, per-layer activations, frozen parameters) may also
+appear: ``NetConfig.to_dict`` writes them only when set, so a file without them is what format 1 always was."""
 
 _TOP_KEYS = ("config", "cursor", "display", "format", "saved_at", "tuinet_version", "version")
 _CURSOR_KEYS = ("cell_mode", "cells", "iteration", "op")
 _DISPLAY_KEYS = ("digits", "pane", "theme", "view")
 _THEME = re.compile(r"[a-z0-9-]{1,64}")
-_MAX_PATH = 4096  # PATH_MAX on Linux: a longer dataset path cannot name a file anyway
-_MAX_CHOICE = 32  # longer than any activation, init, loss or batch name; keeps NetConfig's messages short
-_MAX_TARGETS = 1000  # load_dataset reads at most 1,000 CSV columns
 
 
 class SessionError(TuinetError):
@@ -184,7 +188,7 @@ def validate_cursor(network: Network, iteration: int, op: int, cells: int, *, so
 def _load_text(text: str, prefix: str, max_units: int) -> SavedSession:
     saved = _decode(text, prefix, max_units)
     dataset = saved.config.dataset
-    if dataset not in BUILTIN_DATASETS:
+    if dataset not in BUILTIN_DATASETS and not saved.config.data:  # inline rows: the dataset is only a name
         try:
             mode = os.stat(dataset).st_mode
         except (OSError, ValueError):
@@ -218,7 +222,7 @@ def _decode(text: str, prefix: str, max_units: int) -> SavedSession:
         raise SessionError(f"{prefix} is nested too deeply") from None
     try:
         return _session(document, max_units)
-    except _Invalid as problem:
+    except (_Invalid, ConfigError) as problem:  # ConfigError: a value the shared JSON checks refused
         raise SessionError(f"{prefix}: {problem}") from None
 
 
@@ -275,75 +279,21 @@ def _session(document: Any, max_units: int) -> SavedSession:
 
 
 def _config(value: Any, max_units: int) -> NetConfig:
-    obj = _object(value, "config", CONFIG_KEYS)
-    hidden = obj["hidden"]
-    if not isinstance(hidden, list) or any(isinstance(u, bool) or not isinstance(u, int) for u in hidden):
-        raise _Invalid(f"config.hidden must be a list of whole numbers (units per layer), got {_show(hidden)}")
-    if len(hidden) > MAX_LAYERS:
-        raise _Invalid(f"config.hidden has {len(hidden)} layers; the limit is {MAX_LAYERS}")
-    for units in hidden:
-        # Checked here as well as in NetConfig, whose message would print a 4,000-digit number in full.
-        if not 1 <= units <= max_units:
-            raise _Invalid(f"config.hidden sizes must be from 1 to {max_units:,} units, got {_show(units)}")
-    lr = obj["lr"]
-    if isinstance(lr, bool) or not isinstance(lr, int | float):
-        raise _Invalid(f"config.lr must be a number, got {_show(lr)}")
-    lr = float(lr) if isinstance(lr, float) or abs(lr) < 2**1000 else math.inf  # float(10**400) would raise
-    if not math.isfinite(lr) or lr <= 0:  # 1e999 in JSON reads as inf
-        raise _Invalid(f"config.lr must be a positive finite number, got {_show(lr)}")
-    try:
-        return NetConfig(
-            dataset=_text(obj["dataset"], "config.dataset", _MAX_PATH, printable=False),
-            targets=_int(obj["targets"], "config.targets", 1, _MAX_TARGETS),
-            hidden=tuple(hidden),
-            activation=_text(obj["activation"], "config.activation", _MAX_CHOICE),
-            output_activation=_text(obj["output_activation"], "config.output_activation", _MAX_CHOICE),
-            init=_text(obj["init"], "config.init", _MAX_CHOICE),
-            seed=_int(obj["seed"], "config.seed", 0, 2**32 - 1),
-            lr=lr,
-            bias=_bool(obj["bias"], "config.bias"),
-            batch=_text(obj["batch"], "config.batch", _MAX_CHOICE),
-            loss=_text(obj["loss"], "config.loss", _MAX_CHOICE),
-            max_units=max_units,
-        )
-    except ConfigError as error:  # NetConfig is the authority on choices and combinations
-        raise _Invalid(f"config: {error}") from None
+    # Format 1's keys are required; the scenario keys (explicit weights, inline data, …) only when set.
+    obj = _object(value, "config", CONFIG_KEYS, optional=NEW_CONFIG_KEYS)
+    # One line naming the key on failure, e.g. "config.hidden must be a list of whole numbers".
+    return NetConfig.from_dict(obj, max_units=max_units, where="config")
 
 
-def _object(value: Any, where: str, keys: tuple[str, ...]) -> dict[str, Any]:
+def _object(value: Any, where: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _Invalid(f"{where or 'the top level'} must be a JSON object, got {_show(value)}")
     # Strict both ways: a misspelt key must not be silently ignored (nor silently defaulted).
-    for kind, names in ("missing", [k for k in keys if k not in value]), ("unknown", sorted(set(value) - set(keys))):
+    allowed = set(keys) | set(optional)
+    for kind, names in ("missing", [k for k in keys if k not in value]), ("unknown", sorted(set(value) - allowed)):
         if names:
             more = f" and {len(names) - 1} more" if len(names) > 1 else ""
             raise _Invalid(f"{kind} key {_quote(f'{where}.{names[0]}' if where else names[0])}{more}")
-    return value
-
-
-def _int(value: Any, name: str, low: int, high: int) -> int:
-    # type(), not isinstance(): bool is an int to Python, but true is not a number to JSON (or to a person).
-    if type(value) is not int:
-        raise _Invalid(f"{name} must be a whole number, got {_show(value)}")
-    if not low <= value <= high:
-        raise _Invalid(f"{name} must be from {low:,} to {high:,}, got {_show(value)}")
-    return value
-
-
-def _bool(value: Any, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise _Invalid(f"{name} must be true or false, got {_show(value)}")
-    return value
-
-
-def _text(value: Any, name: str, limit: int, *, printable: bool = True) -> str:
-    if not isinstance(value, str):
-        raise _Invalid(f"{name} must be a string, got {_show(value)}")
-    if not 1 <= len(value) <= limit:
-        raise _Invalid(f"{name} must be 1 to {limit:,} characters long, got {len(value):,}")
-    # Shown on screen later; a dataset path may legitimately hold odd characters and is only ever quoted.
-    if printable and not value.isprintable():
-        raise _Invalid(f"{name} must be printable text, got {_show(value)}")
     return value
 
 
@@ -353,17 +303,5 @@ def _choice(value: Any, name: str, choices: tuple[str, ...]) -> str | None:
     raise _Invalid(f"{name} must be null or one of {', '.join(choices)}, got {_show(value)}")
 
 
-def _show(value: object) -> str:
-    """A value from the file as a message shows it: short, one line, in JSON's words."""
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, int):
-        # str() of a 4,000-digit integer is legal but no message should print one.
-        return str(value) if abs(value) < 10**18 else "a number with too many digits"
-    if isinstance(value, str):
-        return _quote(value)
-    return repr(value) if isinstance(value, float) else "a list" if isinstance(value, list) else "an object"
-
-
-def _quote(text: str, limit: int = 60) -> str:
-    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+_show = show_json
+_quote = quote

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import MISSING, fields
 from typing import Any
 
-from tuinet.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from tuinet.engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from tuinet.engine.config import BATCH_MODES, INITS, LOSSES, NetConfig
 from tuinet.engine.datasets import BUILTIN_DATASETS
 
@@ -31,6 +31,7 @@ __all__ = [
     "config_from_args",
     "hidden_sizes",
     "int_in_range",
+    "names_list",
     "positive_float",
     "positive_int",
 ]
@@ -76,6 +77,14 @@ def positive_float(text: str) -> float:
     return value
 
 
+def names_list(text: str) -> tuple[str, ...]:
+    """An argparse type: comma-separated names, e.g. ``sigmoid,linear`` or ``b1,b2``."""
+    parts = tuple(part.strip() for part in text.split(","))
+    if not all(parts):
+        raise argparse.ArgumentTypeError(f"must be comma-separated names (like b1,b2), got {text!r}")
+    return parts
+
+
 def hidden_sizes(text: str) -> tuple[int, ...]:
     """An argparse type: ``4`` or ``8,8`` (units per hidden layer), or ``none`` for no hidden layer."""
     if text.strip().lower() == "none":
@@ -99,7 +108,7 @@ def _shown(name: str) -> str:
     """How NetConfig's default for ``name`` reads on the command line."""
     value = NETWORK_DEFAULTS[name]
     if isinstance(value, tuple):
-        return ",".join(str(v) for v in value) or "none"
+        return ",".join(str(v) for v in value) or ("none" if name == "hidden" else "off")
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, float):
@@ -111,9 +120,11 @@ def add_network_options(parser: argparse.ArgumentParser) -> None:
     """Add every network option (one per NetConfig field) to ``parser``, in a group of its own."""
     group = parser.add_argument_group("network options")
 
-    def add(*flags: str, help: str, **kwargs: Any) -> None:
-        dest = flags[0].lstrip("-").replace("-", "_")
-        group.add_argument(*flags, help=f"{help} (default: {_shown(dest)})", default=argparse.SUPPRESS, **kwargs)
+    def add(*flags: str, help: str, dest: str | None = None, **kwargs: Any) -> None:
+        dest = dest or flags[0].lstrip("-").replace("-", "_")
+        group.add_argument(
+            *flags, help=f"{help} (default: {_shown(dest)})", dest=dest, default=argparse.SUPPRESS, **kwargs
+        )
 
     add(
         "--dataset",
@@ -139,7 +150,26 @@ def add_network_options(parser: argparse.ArgumentParser) -> None:
     add("--lr", type=positive_float, metavar="RATE", help="learning rate: W ← W − lr·dW")
     add("--bias", action=argparse.BooleanOptionalAction, help="add a bias vector to every layer")
     add("--batch", choices=BATCH_MODES, help="full: every row each step; 1: one row per step, shuffled each epoch")
-    add("--loss", choices=LOSSES, help="sum: C = ½ Σ (a−y)²; mean: C = ½ mean (a−y)²")
+    add(
+        "--activations",
+        type=names_list,
+        metavar="LIST",
+        help=f"one activation per layer, hidden layers then the output, comma-separated (e.g. tanh,linear), any of "
+        f"{', '.join(ACTIVATIONS)}; replaces --activation and --output-activation",
+    )
+    add(
+        "--loss",
+        choices=LOSSES,
+        help="sum: C = ½ Σ (a−y)², so ∂C/∂a = e; sse: C = Σ (a−y)² with no ½ (Hagan's F), so ∂C/∂a = 2e; "
+        "mean: C = ½ mean (a−y)², so ∂C/∂a = e/(N·K)",
+    )
+    add(
+        "--freeze",
+        dest="frozen",
+        type=names_list,
+        metavar="PARAMS",
+        help="parameters never updated, comma-separated: W1…WL, b1…bL, or W / b for every layer's (e.g. b)",
+    )
     add(
         "--max-units",
         type=positive_int,
@@ -157,4 +187,5 @@ def add_network_options(parser: argparse.ArgumentParser) -> None:
 def config_from_args(args: argparse.Namespace) -> NetConfig:
     """The NetConfig for the network options in ``args`` (raises ConfigError for bad combinations)."""
     given = {name: getattr(args, name) for name in NETWORK_DEFAULTS if hasattr(args, name)}
-    return NetConfig(**given)
+    limits = {name: given.pop(name) for name in ("max_units", "max_numbers") if name in given}
+    return NetConfig.from_dict(given, where="", **limits)

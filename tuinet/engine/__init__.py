@@ -4,7 +4,7 @@ import itertools
 
 from tuinet.engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from tuinet.engine.config import NetConfig
-from tuinet.engine.datasets import BUILTIN_DATASETS, Dataset, load_dataset
+from tuinet.engine.datasets import BUILTIN_DATASETS, Dataset, inline_dataset, load_dataset
 from tuinet.engine.gradcheck import GradCheck, GradEntry, gradient_check
 from tuinet.engine.history import History
 from tuinet.engine.network import Network, Params, StepResult
@@ -45,7 +45,11 @@ def build(config: NetConfig) -> Network:
     fills memory. So the numbers one traced iteration holds are counted before anything is computed:
     every a, z, f′(z), δ is batch rows × layer width, every W, dW, W′ is fan-in × fan-out.
     """
-    data = load_dataset(config.dataset, config.targets)
+    data = (
+        inline_dataset(config.dataset, config.data, config.targets)
+        if config.data
+        else load_dataset(config.dataset, config.targets)
+    )
     sizes = (data.n_inputs, *config.hidden, data.n_outputs)
     rows = data.n_rows if config.batch == "full" else 1
     numbers = 4 * rows * sum(sizes) + 3 * sum(a * b for a, b in itertools.pairwise(sizes))

@@ -1,27 +1,48 @@
 """The network configuration: every option that decides the numbers, and its validation.
 
 A config plus an iteration number is the whole state of a tuinet session: the engine is
-deterministic, so everything else is recomputed from these.
+deterministic, so everything else is recomputed from these. A scenario (a textbook's worked
+example) may also fix what is otherwise drawn or loaded: the initial weights and biases, the data
+rows, one activation per layer, the loss convention, and parameters that are never updated.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
-from tuinet.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from tuinet.engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from tuinet.engine.losses import LOSSES
 from tuinet.errors import ConfigError
 
-__all__ = ["BATCH_MODES", "INITS", "LOSSES", "MAX_LAYERS", "NetConfig"]
+__all__ = [
+    "BATCH_MODES",
+    "INITS",
+    "LOSSES",
+    "MAX_EXPLICIT_NUMBERS",
+    "MAX_LAYERS",
+    "NEW_KEYS",
+    "NetConfig",
+    "Rows",
+]
 
 INITS = ("uniform", "signed", "xavier")
-LOSSES = ("sum", "mean")
 BATCH_MODES = ("full", "1")
 MAX_LAYERS = 16
 DEFAULT_MAX_UNITS = 1024
 DEFAULT_MAX_NUMBERS = 20_000_000
 """About 160 MB of float64 per traced iteration: far beyond a teaching network, far below a machine."""
+MAX_EXPLICIT_NUMBERS = 20_000
+"""Numbers a config may spell out (weights + biases + data rows): a worked example has a few dozen. The config
+travels whole in session files and in the classroom's follow messages, so it must stay small."""
+
+Rows: TypeAlias = tuple[tuple[float, ...], ...]
+"""A matrix written out as rows of numbers (JSON-ready, hashable)."""
+
+NEW_KEYS = ("activations", "biases", "data", "frozen", "weights")
+"""Fields added after session format 1: ``to_dict`` writes them only when they are set."""
 
 
 @dataclass(frozen=True)
@@ -29,9 +50,9 @@ class NetConfig:
     """What the network is and how it learns. Defaults are the classic tutorial's."""
 
     dataset: str = "xor3"
-    """A built-in dataset name (xor3, xor, and, or) or a CSV path."""
+    """A built-in dataset name (xor3, xor, and, or) or a CSV path; with ``data``, just its name."""
     targets: int = 1
-    """How many trailing CSV columns are targets."""
+    """How many trailing columns (CSV or ``data``) are targets."""
     hidden: tuple[int, ...] = (4,)
     """Units in each hidden layer; () is a single-layer network."""
     activation: str = "sigmoid"
@@ -46,7 +67,18 @@ class NetConfig:
     batch: str = "full"
     """full: every row each iteration; 1: one row per iteration, order shuffled per epoch."""
     loss: str = "sum"
-    """sum: C = ½ Σ (a−y)²; mean: C = ½ · mean (a−y)²."""
+    """A LossKind value — sum: C = ½ Σ (a−y)²; mean: C = ½ · mean (a−y)²; sse: C = Σ (a−y)²."""
+    activations: tuple[str, ...] = ()
+    """One activation per weight layer (hidden layers, then the output), any of ACTIVATIONS; () means
+    ``activation`` for every hidden layer and ``output_activation`` for the output."""
+    frozen: tuple[str, ...] = ()
+    """Parameters never updated (W′ = W): W1…WL, b1…bL, or W / b for every layer's."""
+    weights: tuple[Rows, ...] = ()
+    """Initial W_l (n_{l−1}×n_l, one per layer) replacing the seeded draw; () draws them."""
+    biases: tuple[Rows, ...] = ()
+    """Initial b_l (one 1×n_l row per layer; needs ``bias``) replacing the zeros; () starts at zero."""
+    data: Rows = ()
+    """The dataset's rows given inline (inputs, then ``targets`` target columns); () loads ``dataset``."""
     max_units: int = field(default=DEFAULT_MAX_UNITS, compare=False)
     """Refuse hidden layers wider than this (a guard against typos like --hidden 100000)."""
     max_numbers: int = field(default=DEFAULT_MAX_NUMBERS, compare=False)
@@ -56,7 +88,11 @@ class NetConfig:
         self.validate()
 
     def validate(self) -> None:
-        """Raise ConfigError with a one-line message for anything out of range."""
+        """Raise ConfigError with a one-line message for anything out of range.
+
+        What needs the dataset's widths (the shapes of explicit W1 and W_L) is checked when the network
+        is built (tuinet.engine.network.check_explicit_params).
+        """
         if len(self.hidden) > MAX_LAYERS:
             raise ConfigError(f"--hidden has {len(self.hidden)} layers; the limit is {MAX_LAYERS}")
         for units in self.hidden:
@@ -86,14 +122,111 @@ class NetConfig:
             raise ConfigError(f"--max-numbers must be positive, got {self.max_numbers}")
         if self.targets < 1:
             raise ConfigError(f"--targets must be at least 1, got {self.targets}")
+        self._validate_scenario()
+
+    def _validate_scenario(self) -> None:
+        L = self.layers
+        if self.activations:
+            if len(self.activations) != L:
+                raise ConfigError(
+                    f"--activations needs one activation per layer ({L}: the hidden layers, then the output), "
+                    f"got {len(self.activations)}"
+                )
+            for name in self.activations:
+                if name not in ACTIVATIONS:
+                    raise ConfigError(f"--activations must each be one of {', '.join(ACTIVATIONS)}, got {name!r}")
+        for name in self.frozen:
+            kind, number = name[:1], name[1:]
+            if kind not in ("W", "b") or not (number == "" or (number.isdigit() and 1 <= int(number) <= L)):
+                raise ConfigError(f"--freeze takes W1…W{L}, b1…b{L}, W or b, got {name!r}")
+            if kind == "b" and not self.bias:
+                raise ConfigError(f"--freeze {name}: this network has no biases (add --bias)")
+        if self.biases and not self.bias:
+            raise ConfigError("explicit biases need a network with biases (bias = true)")
+        numbers = 0
+        for what, matrices in (("W", self.weights), ("b", self.biases)):
+            if matrices and len(matrices) != L:
+                raise ConfigError(f"explicit {what} needs one matrix per layer ({L}), got {len(matrices)}")
+            for layer, rows in enumerate(matrices, start=1):
+                numbers += _check_rows(rows, f"{what}{layer}")
+                if what == "b" and len(rows) != 1:
+                    raise ConfigError(f"b{layer} must be one row (1×n), got {len(rows)} rows")
+        if self.data:
+            numbers += _check_rows(self.data, "data", limit=1e12)
+            if len(self.data[0]) <= self.targets:
+                raise ConfigError(
+                    f"data rows have {len(self.data[0])} columns: --targets {self.targets} leaves no input columns"
+                )
+        if numbers > MAX_EXPLICIT_NUMBERS:
+            raise ConfigError(
+                f"the config spells out {numbers:,} numbers (weights, biases, data); the limit is "
+                f"{MAX_EXPLICIT_NUMBERS:,} (use a CSV file for bigger data)"
+            )
 
     @property
     def layers(self) -> int:
         """L, the number of weight layers."""
         return len(self.hidden) + 1
 
+    @property
+    def layer_activations(self) -> tuple[str, ...]:
+        """The activation of each weight layer 1…L (hidden layers, then the output)."""
+        if self.activations:
+            return self.activations
+        return (*(self.activation,) * len(self.hidden), self.output_activation)
+
+    def is_frozen(self, param: str) -> bool:
+        """Whether parameter ``param`` (``W2``, ``b1``) is never updated."""
+        return param in self.frozen or param[:1] in self.frozen
+
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: tuples become lists. The scenario fields appear only when set, so a config without
+        them writes exactly what session format 1 always held."""
         out = asdict(self)
-        out["hidden"] = list(self.hidden)
         del out["max_units"], out["max_numbers"]
-        return out
+        for key in NEW_KEYS:
+            if not out[key]:
+                del out[key]
+        lists: dict[str, Any] = _lists(out)
+        return lists
+
+    @staticmethod
+    def from_dict(
+        data: Mapping[str, Any],
+        *,
+        max_units: int = DEFAULT_MAX_UNITS,
+        max_numbers: int = DEFAULT_MAX_NUMBERS,
+        where: str = "config",
+    ) -> NetConfig:
+        """The config a dict describes (``to_dict``'s output, a parsed file, typed CLI options), fully checked.
+
+        Missing keys take the defaults; unknown keys, wrong JSON types and bad values raise ConfigError, one
+        line naming ``where.key``. See tuinet.engine.config_dict.
+        """
+        from tuinet.engine.config_dict import config_from_dict
+
+        return config_from_dict(data, max_units=max_units, max_numbers=max_numbers, where=where)
+
+
+def _lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _lists(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [_lists(item) for item in value]
+    return value
+
+
+def _check_rows(rows: Rows, name: str, limit: float = math.inf) -> int:
+    """Raise ConfigError unless ``rows`` is a non-empty rectangle of finite numbers; return how many."""
+    if not rows or not rows[0]:
+        raise ConfigError(f"{name} must have at least one row and one column")
+    width = len(rows[0])
+    for number, row in enumerate(rows):
+        if len(row) != width:
+            raise ConfigError(f"{name} row {number} has {len(row)} numbers, expected {width} (ragged rows)")
+        for value in row:
+            if not math.isfinite(value):
+                raise ConfigError(f"{name} row {number} has NaN or infinity; only finite numbers are allowed")
+            if abs(value) > limit:
+                raise ConfigError(f"{name} row {number} has a value beyond ±{limit:g}; scale the data first")
+    return width * len(rows)

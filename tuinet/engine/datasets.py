@@ -20,7 +20,7 @@ from tuinet.engine.types import Matrix
 from tuinet.errors import DatasetError
 from tuinet.fileio import ReadRefused, read_limited
 
-__all__ = ["BUILTIN_DATASETS", "MAX_CSV_BYTES", "Dataset", "load_dataset"]
+__all__ = ["BUILTIN_DATASETS", "MAX_CSV_BYTES", "Dataset", "inline_dataset", "load_dataset"]
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
 """A CSV larger than this is refused before it is read (a teaching net does not need more)."""
@@ -62,6 +62,16 @@ BUILTIN_DATASETS: dict[str, Dataset] = {
     "and": _table([[0, 0, 0], [0, 1, 0], [1, 0, 0], [1, 1, 1]], 1, "and"),
     "or": _table([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]], 1, "or"),
 }
+
+
+def inline_dataset(name: str, rows: Sequence[Sequence[float]], targets: int) -> Dataset:
+    """A dataset from rows given directly (a scenario's worked example): the last ``targets`` columns are targets.
+
+    The rows were checked by NetConfig (rectangular, finite, more columns than targets).
+    """
+    if not rows or len(rows[0]) <= targets:
+        raise DatasetError(f"dataset {name!r}: --targets {targets} leaves no input columns")
+    return _table(rows, targets, name)
 
 
 def load_dataset(name_or_path: str, targets: int = 1, max_rows: int = 100_000, max_columns: int = 1_000) -> Dataset:

@@ -4,11 +4,11 @@ Shapes (rows are samples, as in the tutorials): a0 = X is N×n0, W_l is n_{l−1
 1×n_l, z_l and a_l are N×n_l. One iteration, for l = 1…L:
 
     forward   z_l = a_{l−1} · W_l (+ b_l)        a_l = f(z_l)
-    loss      e = a_L − y                        C = ½ Σ e²   (or ½ mean e²)
-    backward  δ_L = e ⊙ f′(z_L)                  (÷ e.size for the mean loss)
+    loss      e = a_L − y                        C = ½ Σ e²   (or Σ e², or ½ mean e²: engine/losses.py)
+    backward  δ_L = (k·e) ⊙ f′(z_L)              k = ∂C/∂e ÷ e: 1, 2 or 1/e.size
               dW_l = a_{l−1}ᵀ · δ_l  = ∂C/∂W_l   db_l = Σ_rows δ_l
               δ_{l−1} = (δ_l · W_lᵀ) ⊙ f′(z_{l−1})
-    update    W_l′ = W_l − lr · dW_l             b_l′ = b_l − lr · db_l
+    update    W_l′ = W_l − lr · dW_l             b_l′ = b_l − lr · db_l    (W_l′ = W_l when frozen)
 
 dW_l = a_{l−1}ᵀ · δ_l is a matrix product, not a Kronecker product: ∂C/∂W_l[i,j] =
 Σ_n a_{l−1}[n,i] · δ_l[n,j], a sum over samples of one input times one error — which is
@@ -27,11 +27,13 @@ import numpy as np
 from tuinet.engine.activations import ACTIVATIONS, Activation
 from tuinet.engine.config import NetConfig
 from tuinet.engine.datasets import Dataset
+from tuinet.engine.losses import LossKind
 from tuinet.engine.schedule import build_schedule, labels, shape_of
 from tuinet.engine.trace import Trace
 from tuinet.engine.types import Matrix
+from tuinet.errors import ConfigError
 
-__all__ = ["Network", "Params", "StepResult"]
+__all__ = ["Network", "Params", "StepResult", "check_explicit_params"]
 
 
 # np.sum(x) is np.add.reduce(x, axis=None) behind a ~0.8 µs Python wrapper (a tenth of an iteration).
@@ -85,17 +87,17 @@ class Network:
         self.data = data
         self.sizes: tuple[int, ...] = (data.n_inputs, *config.hidden, data.n_outputs)
         self.L = len(self.sizes) - 1
-        self.f: tuple[Activation, ...] = tuple(
-            ACTIVATIONS[config.activation if layer < self.L else config.output_activation]
-            for layer in range(1, self.L + 1)
-        )
+        self.f: tuple[Activation, ...] = tuple(ACTIVATIONS[name] for name in config.layer_activations)
+        check_explicit_params(config, self.sizes)
         self._fs = tuple(act.f for act in self.f)
         self._primes = tuple(act.prime for act in self.f)
         self._full_batch = config.batch == "full"
         self._epoch_order: tuple[int, list[int]] = (-1, [])
         """The last epoch whose row order was drawn, and that order (see rows_for)."""
         self._rng, self._rng_lock = np.random.RandomState(0), threading.Lock()
-        self._mean_loss = config.loss == "mean"
+        self.loss_kind = LossKind(config.loss)
+        self._frozen_W = tuple(config.is_frozen(f"W{layer}") for layer in range(1, self.L + 1))
+        self._frozen_b = tuple(config.is_frozen(f"b{layer}") for layer in range(1, self.L + 1))
         self.batch_rows = data.n_rows if self._full_batch else 1
         self.labels = labels(self.f)
         self.schedule = build_schedule(self.sizes, self.f, config, self.batch_rows)
@@ -107,7 +109,17 @@ class Network:
 
         ``uniform`` draws exactly what ``np.random.seed(seed); np.random.random((n0, n1));
         np.random.random((n1, n2))…`` draws, so a learner's notebook shows the same numbers.
+        Explicit ``weights`` / ``biases`` in the config (a textbook's example) replace the draw / the zeros.
         """
+        config = self.config
+        W = [np.array(rows, dtype=np.float64) for rows in config.weights] if config.weights else self._draw()
+        if not config.bias:
+            return Params.frozen(W, [])
+        if config.biases:
+            return Params.frozen(W, [np.array(rows, dtype=np.float64) for rows in config.biases])
+        return Params.frozen(W, [np.zeros((1, n)) for n in self.sizes[1:]])
+
+    def _draw(self) -> list[Matrix]:
         rng = np.random.RandomState(self.config.seed)
         W: list[Matrix] = []
         for fan_in, fan_out in zip(self.sizes, self.sizes[1:], strict=False):
@@ -119,8 +131,7 @@ class Network:
                 # activations and gradients roughly constant from layer to layer.
                 u = (2 * u - 1) * math.sqrt(6.0 / (fan_in + fan_out))
             W.append(u)
-        b = [np.zeros((1, n)) for n in self.sizes[1:]] if self.config.bias else []
-        return Params.frozen(W, b)
+        return W
 
     # -- which rows an iteration uses ----------------------------------------------------------
 
@@ -179,23 +190,19 @@ class Network:
             a.append(fs[i](zl))
         aL = a[L]
         e = aL - y
-        if not self._mean_loss:
-            loss = 0.5 * float(_sum(e * e, axis=None))
-            g = e  # ∂C/∂a_L = e
-        else:
-            scale = 1.0 / e.size
-            loss = 0.5 * float(np.mean(e * e))
-            g = e * scale  # ∂C/∂a_L = e / (N·K)
+        loss, g = self._loss(e)
         dadz = primes[L - 1](z[L], aL)
         delta = g * dadz
         newW, newb = list(W), list(b)
+        frozen_W, frozen_b = self._frozen_W, self._frozen_b
         for layer in range(L, 0, -1):
             i = layer - 1
             dW = a[i].T.dot(delta)
-            newW[i] = W[i] - (dW if unit_lr else lr * dW)
+            # A frozen parameter keeps its values (W′ is W itself); its gradient is still computed and shown.
+            newW[i] = W[i] if frozen_W[i] else W[i] - (dW if unit_lr else lr * dW)
             if b:
                 db = delta.sum(axis=0, keepdims=True)
-                newb[i] = b[i] - (db if unit_lr else lr * db)
+                newb[i] = b[i] if frozen_b[i] else b[i] - (db if unit_lr else lr * db)
             if out is not None:
                 out[f"delta{layer}"] = delta
                 out[f"dadz{layer}"] = dadz
@@ -220,6 +227,16 @@ class Network:
             out["e"] = e
             out["loss"] = np.array([[loss]])
         return newW, newb, loss, aL
+
+    def _loss(self, e: Matrix) -> tuple[float, Matrix]:
+        """C and ∂C/∂a_L = ∂C/∂e for the error e (see engine/losses.py)."""
+        kind = self.loss_kind
+        if kind is LossKind.HALF_SUM:
+            return 0.5 * float(_sum(e * e, axis=None)), e  # ∂C/∂e = e
+        if kind is LossKind.SUM:
+            return float(_sum(e * e, axis=None)), e * 2.0  # ∂C/∂e = 2e (exact: doubling a float is)
+        scale = 1.0 / e.size
+        return 0.5 * float(np.mean(e * e)), e * scale  # ∂C/∂e = e / (N·K)
 
     def fast_step(self, params: Params, iteration: int) -> StepResult:
         """One iteration without recording a trace (for training runs and history recompute)."""
@@ -268,11 +285,23 @@ class Network:
         """C at ``params`` on the rows of ``iteration`` (for finite differences)."""
         X, y = self.batch(iteration)
         with np.errstate(all="ignore"):
-            e = self.forward(params, X) - y
-            return 0.5 * float(np.mean(e * e) if self._mean_loss else _sum(e * e, axis=None))
+            return self._loss(self.forward(params, X) - y)[0]
 
     # -- names, shapes and the schedule (built in schedule.py) ---------------------------------
 
     def shape_of(self, name: str) -> tuple[int, int]:
         """The shape every matrix of this network has, from its name."""
         return shape_of(name, self.sizes, self.batch_rows)
+
+
+def check_explicit_params(config: NetConfig, sizes: tuple[int, ...]) -> None:
+    """Raise ConfigError (one line, naming the expected shape) unless the config's explicit W and b fit ``sizes``.
+
+    In tuinet's orientation W_l is n_{l−1}×n_l (rows: inputs of the layer) and b_l is 1×n_l.
+    """
+    for name, matrices in (("W", config.weights), ("b", config.biases)):
+        for layer, rows in enumerate(matrices, start=1):
+            expected = (sizes[layer - 1] if name == "W" else 1, sizes[layer])
+            got = (len(rows), len(rows[0]))
+            if got != expected:
+                raise ConfigError(f"{name}{layer} must be {expected[0]}×{expected[1]}, got {got[0]}×{got[1]}")

@@ -12,6 +12,7 @@ import re
 
 from tuinet.engine.activations import Activation
 from tuinet.engine.config import NetConfig
+from tuinet.engine.losses import LossKind
 from tuinet.engine.names import shape_text
 from tuinet.engine.trace import Operand, Operation, OpKind, Phase
 
@@ -69,6 +70,7 @@ def build_schedule(
             shapes=f"{st(a)}·{st(W)}{' + ' + st('b' + str(layer)) if bias else ''} → {st(z)}",
             note="one row per sample, one column per unit",
             bias=f"b{layer}" if bias else None,
+            layer=layer,
         )
         act = f[layer - 1]
         add(
@@ -80,8 +82,16 @@ def build_schedule(
             shapes=f"{st(z)} → {st(z)}",
             note="applied to each cell",
             symbol=act.symbol,
+            layer=layer,
+            activation=act.name,
         )
     aL = f"a{L}"
+    kind = LossKind(config.loss)
+    n_err = batch_rows * sizes[-1]
+    factor = kind.factor(n_err)
+    loss_facts = {"loss": kind, "factor": factor, "scale": float(factor)}
+    # ∂C/∂a = factor·e: e itself for ½Σe², 2e for Σe², e/(N·K) for ½·mean(e²).
+    grad = {LossKind.HALF_SUM: "e", LossKind.SUM: "2e", LossKind.HALF_MEAN: f"e / {n_err}"}[kind]
     add(
         phase=Phase.LOSS,
         kind=OpKind.ELEMENTWISE,
@@ -89,30 +99,34 @@ def build_schedule(
         operands=(Operand(aL), Operand("y")),
         formula=f"e = {aL} − y",
         shapes=f"{st(aL)} − {st('y')} → {st('e')}",
-        note="∂C/∂a = e, so the sign of e is the direction of the error",
+        note=f"∂C/∂a = {grad}, so the sign of e is the direction of the error",
+        **loss_facts,
     )
-    mean = config.loss == "mean"
     add(
         phase=Phase.LOSS,
         kind=OpKind.LOSS,
         result="loss",
         operands=(Operand("e"),),
-        formula="C = ½ · mean(e²)" if mean else "C = ½ Σ e²",
+        formula={LossKind.HALF_SUM: "C = ½ Σ e²", LossKind.SUM: "C = Σ e²", LossKind.HALF_MEAN: "C = ½ · mean(e²)"}[
+            kind
+        ],
         shapes=f"{st('e')} → (1×1)",
-        note="summed over rows and outputs" if not mean else "averaged over rows and outputs",
-        scale=1.0 / (batch_rows * sizes[-1]) if mean else 1.0,
+        note="averaged over rows and outputs" if kind is LossKind.HALF_MEAN else "summed over rows and outputs",
+        **loss_facts,
     )
     fL = f[L - 1]
-    n_err = batch_rows * sizes[-1]
+    scaled_e = {LossKind.HALF_SUM: "e", LossKind.SUM: "2e", LossKind.HALF_MEAN: f"(e / {n_err})"}[kind]
     add(
         phase=Phase.BACKWARD,
         kind=OpKind.ELEMENTWISE,
         result=f"delta{L}",
         operands=(Operand("e"), Operand(f"dadz{L}")),
-        formula=(f"δ{L} = e ⊙ {fL.symbol}′(z{L})" if not mean else f"δ{L} = (e / {n_err}) ⊙ {fL.symbol}′(z{L})"),
+        formula=f"δ{L} = {scaled_e} ⊙ {fL.symbol}′(z{L})",
         shapes=f"{st('e')} ⊙ {st(f'z{L}')} → {st(f'delta{L}')}",
         note=f"{fL.symbol}′(z) = {fL.prime_text}",
-        scale=1.0 / n_err if mean else 1.0,
+        layer=L,
+        activation=fL.name,
+        **loss_facts,
     )
     for layer in range(L, 0, -1):
         a, d, dW = f"a{layer - 1}", f"delta{layer}", f"dW{layer}"
@@ -124,6 +138,7 @@ def build_schedule(
             formula=f"{dW} = {a}ᵀ · δ{layer}",
             shapes=f"{st(a, True)}·{st(d)} → {st(dW)}",
             note=f"the shape of W{layer}; Σ over samples n of {a}[n]ᵀ ⊗ δ{layer}[n]",
+            layer=layer,
         )
         if bias:
             add(
@@ -134,6 +149,7 @@ def build_schedule(
                 formula=f"db{layer} = Σ_rows δ{layer}",
                 shapes=f"{st(d)} → {st(f'db{layer}')}",
                 note=f"the shape of b{layer}",
+                layer=layer,
             )
         if layer > 1:
             prev = layer - 1
@@ -147,22 +163,27 @@ def build_schedule(
                 shapes=f"{st(d)}·{st(f'W{layer}', True)} ⊙ {st(f'z{prev}')} → {st(f'delta{prev}')}",
                 note=f"the error sent back through W{layer}; {fp.symbol}′(z) = {fp.prime_text}",
                 gate=f"dadz{prev}",
+                layer=prev,
+                activation=fp.name,
             )
 
-    def update(param: str, note: str) -> None:
+    def update(param: str, layer: int, note: str) -> None:
+        frozen = config.is_frozen(param)
         add(
             phase=Phase.UPDATE,
             kind=OpKind.UPDATE,
             result=f"{param}_new",
             operands=(Operand(param), Operand(f"d{param}")),
-            formula=f"{param}′ = {param} − lr·d{param}",
-            shapes=f"{st(param)} − {lr:g}·{st('d' + param)} → {st(param)}",
-            note=note,
+            formula=f"{param}′ = {param}" if frozen else f"{param}′ = {param} − lr·d{param}",
+            shapes=f"{st(param)} → {st(param)}" if frozen else f"{st(param)} − {lr:g}·{st('d' + param)} → {st(param)}",
+            note=f"{param} is frozen: not updated (d{param} is not applied)" if frozen else note,
             scale=lr,
+            layer=layer,
+            frozen=frozen,
         )
 
     for layer in range(L, 0, -1):
-        update(f"W{layer}", f"lr = {lr:g}; the same as W{layer} += lr·a{layer - 1}ᵀ·(−δ{layer})")
+        update(f"W{layer}", layer, f"lr = {lr:g}; the same as W{layer} += lr·a{layer - 1}ᵀ·(−δ{layer})")
         if bias:
-            update(f"b{layer}", f"lr = {lr:g}")
+            update(f"b{layer}", layer, f"lr = {lr:g}")
     return tuple(ops)

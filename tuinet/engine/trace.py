@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 from types import MappingProxyType
 
 import numpy as np
 
+from tuinet.engine.losses import LossKind
 from tuinet.engine.names import display_name
 from tuinet.engine.types import Matrix
 
@@ -71,9 +73,19 @@ class Operation:
     gate: str | None = None
     """For δ = (δ·Wᵀ) ⊙ f′(z): the elementwise factor's name."""
     scale: float = 1.0
-    """A constant factor (lr for updates, 1/N for a mean loss)."""
+    """The constant the numbers are multiplied by: lr for an update; for e's loss, C and δ_L, ``float(factor)``."""
     symbol: str = ""
     """For activations: the function's symbol (σ, tanh, relu, id)."""
+    layer: int | None = None
+    """The layer l of the matrix this operation writes (z_l, a_l, δ_l, dW_l, db_l, W_l′, b_l′); None for e and C."""
+    activation: str = ""
+    """The activation whose f (a = f(z)) or f′ (δ = … ⊙ f′(z)) this operation uses, by name (sigmoid, …)."""
+    loss: LossKind | None = None
+    """For e, C and δ_L: the loss convention (½Σe², Σe² or ½·mean e²)."""
+    factor: Fraction = Fraction(1)
+    """For e, C and δ_L: ∂C/∂e = factor·e and C = ½·factor·Σe² — 1 (½Σ), 2 (Σ, no ½) or 1/(N·K) (½·mean)."""
+    frozen: bool = False
+    """For an update: the parameter is not updated (W′ = W; dW is computed all the same)."""
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tuinet.engine.trace import Operation, OpKind, Trace
+from tuinet.words.formulas import LOSS_OPERATOR, loss_of
 from tuinet.words.numbers import factor, fmt
 
 __all__ = ["Cell", "Region", "cell_count", "cell_index", "cell_position", "explain_cell"]
@@ -128,10 +129,13 @@ def explain_cell(trace: Trace, op: Operation, row: int, col: int, digits: int = 
         highlights[second.name] = Region("cell", row, col)
         a_text, b_text = (f"{trace.label(o.name)}[{row},{col}]" for o in op.operands)
         x, w = (factor(n, digits) for n in inputs)
+        k = op.factor  # δ_L = (k·e) ⊙ f′(z_L): k = ∂C/∂e ÷ e, 1 (½Σ), 2 (Σ) or 1/(N·K) (½·mean)
         if op.result == "e":
             text = f"{name} = {a_text} − {b_text} = {x} − {w} = {v}"
-        elif op.scale != 1.0:
-            text = f"{name} = ({a_text} ÷ {round(1 / op.scale)}) × {b_text} = ({x} ÷ {round(1 / op.scale)}) × {w} = {v}"
+        elif k.numerator == 1 and k.denominator != 1:
+            text = f"{name} = ({a_text} ÷ {k.denominator}) × {b_text} = ({x} ÷ {k.denominator}) × {w} = {v}"
+        elif k != 1:
+            text = f"{name} = ({k} × {a_text}) × {b_text} = ({k} × {x}) × {w} = {v}"
         else:
             text = f"{name} = {a_text} × {b_text} = {x} × {w} = {v}"
     elif op.kind is OpKind.LOSS:
@@ -142,7 +146,7 @@ def explain_cell(trace: Trace, op: Operation, row: int, col: int, digits: int = 
         squares = " + ".join(f"{factor(x, digits)}²" for x in inputs[:max_terms])
         if len(inputs) > max_terms:
             squares += f" + … ({len(inputs) - max_terms} more)"
-        head = "½ · mean" if op.scale != 1.0 else "½ Σ"
+        head = LOSS_OPERATOR[loss_of(op)]
         text = f"C = {head}(e²) = {head}({squares}) = {fmt(value, 4)}"
     elif op.kind is OpKind.REDUCE:
         (d,) = op.operands
@@ -158,8 +162,11 @@ def explain_cell(trace: Trace, op: Operation, row: int, col: int, digits: int = 
         inputs = (float(trace[W.name][row, col]), float(trace[dW.name][row, col]))
         highlights[W.name] = Region("cell", row, col)
         highlights[dW.name] = Region("cell", row, col)
-        text = (
-            f"{name} = {W.name}[{row},{col}] − lr·{dW.name}[{row},{col}]"
-            f" = {fmt(inputs[0], digits)} − {op.scale:g}×{factor(inputs[1], digits)} = {v}"
-        )
+        if op.frozen:
+            text = f"{name} = {W.name}[{row},{col}] = {v}  ({W.name} is frozen: {dW.name} is not applied)"
+        else:
+            text = (
+                f"{name} = {W.name}[{row},{col}] − lr·{dW.name}[{row},{col}]"
+                f" = {fmt(inputs[0], digits)} − {op.scale:g}×{factor(inputs[1], digits)} = {v}"
+            )
     return Cell(op, row, col, value, terms, inputs, bias, gate, highlights, text)

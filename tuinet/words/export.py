@@ -14,12 +14,14 @@ from dataclasses import fields
 
 from tuinet.engine.config import NetConfig
 from tuinet.engine.history import History
+from tuinet.engine.losses import LossKind
 from tuinet.engine.names import shape_text
 from tuinet.engine.network import Network, Params
 from tuinet.engine.trace import OpKind, Trace
 from tuinet.engine.types import Matrix
 from tuinet.errors import TuinetError
 from tuinet.words.cells import explain_cell
+from tuinet.words.formulas import LOSS_TEXT
 from tuinet.words.numbers import fmt
 
 __all__ = ["ExportError", "command_line", "export_markdown", "export_python"]
@@ -94,6 +96,25 @@ def command_line(config: NetConfig, iteration: int, form: str) -> str:
     return " ".join([*words, "--iteration", str(iteration), "--format", form])
 
 
+def activations_text(network: Network) -> str:
+    """``hidden sigmoid, output linear``, or the layers' own list when they differ (``layers tanh, relu, linear``)."""
+    names = [f.name for f in network.f]
+    hidden = names[:-1]
+    if len(set(hidden)) <= 1:
+        return (f"hidden {hidden[0]}, " if hidden else "") + f"output {names[-1]}"
+    return "layers " + ", ".join(names)
+
+
+def _start_text(config: NetConfig) -> str:
+    if config.weights:
+        return "explicit weights" + (" and biases" if config.biases else "")
+    return f"--init {config.init} --seed {config.seed}"
+
+
+def _frozen_text(config: NetConfig) -> str:
+    return f"; frozen: {', '.join(config.frozen)}" if config.frozen else ""
+
+
 def _number(value: float) -> str:
     """A float as Python source that reads back as the very same float64."""
     if math.isfinite(value):
@@ -148,16 +169,15 @@ def export_python(network: Network, history_or_params: History | Params, iterati
 
     full = config.batch == "full"
     bias_text = "a bias vector per layer" if bias else "no bias vectors"
-    loss_text = "C = ½ Σ e² (sum)" if config.loss == "sum" else "C = ½ · mean(e²) (mean)"
+    loss_text = f"C = {LOSS_TEXT[network.loss_kind]} ({config.loss})"
     out: list[str] = [
         "#!/usr/bin/env python3",
         f'"""Iteration {iteration} of a tuinet network, recomputed with numpy alone: read it, run it, change it.',
         "",
-        f"network   {network.data.name}: {' → '.join(map(str, sizes))} units, hidden {config.activation}, "
-        f"output {config.output_activation}, {bias_text}",
+        f"network   {network.data.name}: {' → '.join(map(str, sizes))} units, {activations_text(network)}, {bias_text}",
         f"learning  lr = {config.lr!r}, loss {loss_text}, {_rows_text(network.rows_for(iteration), full)}",
-        f"weights   the ones iteration {iteration} starts from (--init {config.init} --seed {config.seed}, "
-        f"then {iteration - 1} update(s))",
+        f"weights   the ones iteration {iteration} starts from ({_start_text(config)}, "
+        f"then {iteration - 1} update(s){_frozen_text(config)})",
         "",
         "Shapes: one row per sample. a0 = X is N×n0, W_l is n_(l−1)×n_l, b_l is 1×n_l, z_l and a_l are N×n_l.",
         "Every matrix is printed on one line as `name = <JSON list of rows>` (the loss as a number) as soon as",
@@ -213,8 +233,11 @@ def export_python(network: Network, history_or_params: History | Params, iterati
 
     section("loss: how far the outputs are from the targets")
     line(f"e = a{L} - y", f"{st('e')}: the error; ∂C/∂a{L} = e, so its sign is the direction of the error", "e")
-    if config.loss == "sum":
+    kind = network.loss_kind
+    if kind is LossKind.HALF_SUM:
         line("loss = 0.5 * float(np.sum(e * e))", "C = ½ Σ e², over every row and output")
+    elif kind is LossKind.SUM:
+        line("loss = float(np.sum(e * e))", "C = Σ e², over every row and output (no ½: ∂C/∂e = 2e)")
     else:
         line("loss = 0.5 * float(np.mean(e * e))", f"C = ½ · mean(e²), over the {_count(y.size, 'number')} of e")
     out.append('print("loss =", json.dumps(loss))')
@@ -224,8 +247,14 @@ def export_python(network: Network, history_or_params: History | Params, iterati
     line(
         f"dadz{L} = {last.name}_prime(z{L}, a{L})", f"{st(f'z{L}')}: {last.symbol}′(z) = {last.prime_text}", f"dadz{L}"
     )
-    if config.loss == "sum":
+    if kind is LossKind.HALF_SUM:
         line(f"delta{L} = e * dadz{L}", f"δ{L} = e ⊙ {last.symbol}′(z{L}): chain rule, ∂C/∂a · ∂a/∂z", f"delta{L}")
+    elif kind is LossKind.SUM:
+        line(
+            f"delta{L} = (e * 2.0) * dadz{L}",
+            f"δ{L} = 2e ⊙ {last.symbol}′(z{L}): chain rule, ∂C/∂a = 2e (no ½ to cancel the square's 2)",
+            f"delta{L}",
+        )
     else:
         line(
             f"delta{L} = (e * (1.0 / e.size)) * dadz{L}",
@@ -261,10 +290,15 @@ def export_python(network: Network, history_or_params: History | Params, iterati
 
     section("update: one step of gradient descent, against the gradient")
     for layer in range(L, 0, -1):
-        W = f"W{layer}"
-        line(f"{W}_new = {W} - lr * d{W}", f"{st(W)}: {W}′ = {W} − lr·d{W}", f"{W}_new")
-        if bias:
-            line(f"b{layer}_new = b{layer} - lr * db{layer}", f"b{layer}′ = b{layer} − lr·db{layer}", f"b{layer}_new")
+        for param in (f"W{layer}", f"b{layer}") if bias else (f"W{layer}",):
+            if config.is_frozen(param):
+                line(f"{param}_new = {param}", f"{st(param)}: {param} is frozen, not updated", f"{param}_new")
+            else:
+                line(
+                    f"{param}_new = {param} - lr * d{param}",
+                    f"{st(param)}: {param}′ = {param} − lr·d{param}",
+                    f"{param}_new",
+                )
     out += [
         "",
         "# The tutorials' other spelling, e = y − a and W += lr·(a_prevᵀ·δ), flips the sign of e, of every δ and of",
@@ -293,7 +327,7 @@ def export_markdown(network: Network, trace: Trace, digits: int = 4, max_side: i
     """A Markdown transcript of ``trace``: the config, the starting matrices, then every operation in
     schedule order with its formula, shapes, note, a worked cell for products, and its result."""
     config, L = network.config, trace.layers
-    loss_text = "½ Σ e² (sum)" if config.loss == "sum" else "½ · mean(e²) (mean)"
+    loss_text = f"{LOSS_TEXT[network.loss_kind]} ({config.loss})"
     out = [
         f"# tuinet — iteration {trace.iteration}",
         "",
@@ -307,12 +341,12 @@ def export_markdown(network: Network, trace: Trace, digits: int = 4, max_side: i
         f"| dataset | `{network.data.name}` ({_count(network.data.n_rows, 'row')}, "
         f"{_count(network.data.n_inputs, 'input')}, {_count(network.data.n_outputs, 'output')}) |",
         f"| layers | {' → '.join(map(str, network.sizes))} |",
-        f"| activations | hidden {config.activation}, output {config.output_activation} |",
+        f"| activations | {activations_text(network)} |",
         f"| bias | {'on' if config.bias else 'off'} |",
         f"| loss | C = {loss_text} |",
         f"| learning rate | {config.lr:g} |",
         f"| batch | {_rows_text(trace.rows, config.batch == 'full')} |",
-        f"| initial weights | {config.init}, seed {config.seed} |",
+        f"| initial weights | {_start_text(config)}{_frozen_text(config)} |",
         "",
         f"Command: `{command_line(config, trace.iteration, 'md')}`",
         "",

@@ -23,6 +23,7 @@ from tuinet.engine.grid import GridError, GridPoint, NotPlottableError, Predicti
 from tuinet.engine.trace import Operation, Trace
 from tuinet.engine.types import Matrix
 from tuinet.errors import TuinetError
+from tuinet.words.formulas import scaled_error
 from tuinet.words.numbers import factor, fmt
 
 __all__ = [
@@ -196,17 +197,24 @@ def _op(trace: Trace, result: str) -> Operation:
 
 
 def _formulas(trace: Trace, tutorial: bool) -> tuple[str, ...]:
-    L, n = trace.layers, round(1 / _op(trace, f"delta{trace.layers}").scale)
+    L = trace.layers
     e = f"e = y − a{L}" if tutorial else f"e = a{L} − y"
-    grad = "e" if n == 1 else f"(e / {n})"
+    grad = scaled_error(_op(trace, f"delta{L}"))  # e, 2e or (e / N·K): the loss kind's ∂C/∂e
     out = [e, f"δ{L} = {grad} ⊙ {trace.label(f'dadz{L}')}"]
     for layer in range(L, 1, -1):
         out.append(f"δ{layer - 1} = (δ{layer} · W{layer}ᵀ) ⊙ {trace.label(f'dadz{layer - 1}')}")
     sign = "+" if tutorial else "−"
     for layer in range(L, 0, -1):
-        out.append(f"W{layer}′ = W{layer} {sign} lr·(a{layer - 1}ᵀ·δ{layer})")
+        W, b = f"W{layer}", f"b{layer}"
+        out.append(
+            f"{W}′ = {W}  (frozen)"
+            if _op(trace, f"{W}_new").frozen
+            else f"{W}′ = {W} {sign} lr·(a{layer - 1}ᵀ·δ{layer})"
+        )
         if trace.bias:
-            out.append(f"b{layer}′ = b{layer} {sign} lr·Σ_rows δ{layer}")
+            out.append(
+                f"{b}′ = {b}  (frozen)" if _op(trace, f"{b}_new").frozen else f"{b}′ = {b} {sign} lr·Σ_rows δ{layer}"
+            )
     return tuple(out)
 
 
@@ -214,7 +222,7 @@ def _tutorial_form(trace: Trace) -> SignForm:
     """Form B from scratch: only the forward pass (a, f′(z)), y and the old weights come from the trace."""
     L, bias = trace.layers, trace.bias
     lr = _op(trace, f"W{L}_new").scale
-    scale = _op(trace, f"delta{L}").scale  # 1 for the summed loss, 1/e.size for the mean
+    scale = _op(trace, f"delta{L}").scale  # float(∂C/∂e ÷ e): 1 (½Σ), 2 (Σ) or 1/e.size (½·mean), as the engine
     deltas: list[Matrix] = [np.empty(0)] * L
     steps: list[Matrix] = [np.empty(0)] * L
     W_new: list[Matrix] = [np.empty(0)] * L
@@ -228,9 +236,11 @@ def _tutorial_form(trace: Trace) -> SignForm:
             deltas[layer - 1] = delta
             # a_prevᵀ·δ_B = −∂C/∂W, so *adding* lr times it is a gradient-descent step.
             steps[layer - 1] = trace[f"a{layer - 1}"].T.dot(delta)
-            W_new[layer - 1] = W + lr * steps[layer - 1]
+            W_new[layer - 1] = W if _op(trace, f"W{layer}_new").frozen else W + lr * steps[layer - 1]
             if bias:
-                b_new[layer - 1] = trace[f"b{layer}"] + lr * delta.sum(axis=0, keepdims=True)
+                b = trace[f"b{layer}"]
+                frozen = _op(trace, f"b{layer}_new").frozen
+                b_new[layer - 1] = b if frozen else b + lr * delta.sum(axis=0, keepdims=True)
             if layer > 1:
                 # Sent back through the *old* W_l, exactly as form A does.
                 delta = delta.dot(W.T) * trace[f"dadz{layer - 1}"]
