@@ -136,8 +136,8 @@ class LossPlotScreen(Screen[None]):
         if xs:
             plt.plot(xs, ys, marker="braille")
             plt.xlim(r.first, max(r.last, r.first + 1))
-            ticks = sorted({round(r.first + k * (r.last - r.first) / 4) for k in range(5)})
-            plt.xticks(ticks, [f"{t:,}" for t in ticks])  # iterations are whole numbers
+            ticks = sorted({float(round(r.first + k * (r.last - r.first) / 4)) for k in range(5)})
+            plt.xticks(ticks, [f"{t:,.0f}" for t in ticks])  # iterations are whole numbers
         if r.first <= self.current <= r.last and self.current <= self.history.head:
             plt.vline(self.current)
         plot.refresh()

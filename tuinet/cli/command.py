@@ -21,7 +21,7 @@ from tuinet.cli.export import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, wri
 from tuinet.cli.memory import keep_freed_memory
 from tuinet.cli.options import add_network_options, config_from_args, int_in_range, positive_int
 from tuinet.cli.report import NON_FINITE_HELP, trace_json, write_report
-from tuinet.cli.settings import checked_keymap, print_settings, typed_options
+from tuinet.cli.settings import checked_keymap, print_settings
 from tuinet.engine import NetConfig, build
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
 from tuinet.errors import TuinetError
@@ -220,7 +220,7 @@ def _dispatch(argv: list[str]) -> int:
         return stop.code if isinstance(stop.code, int) else 0
     args.config_file = file
     if args.command == "config":
-        print_settings(args, typed_options(build_parser(), argv), file, sys.stdout)
+        print_settings(build_parser(), argv, args, file, sys.stdout)
         return 0
     if args.command == "train":
         return _train(args)

@@ -36,12 +36,19 @@ def checked_keymap(file: ConfigFile) -> dict[str, str]:
         raise ConfigFileError(f"{file.path}: [keymap] {error.key}: {error}") from None
 
 
-def print_settings(args: argparse.Namespace, typed: set[str], file: ConfigFile, out: TextIO) -> None:
-    """Every setting with its effective value and its source: default, config file (key) or command line."""
+def print_settings(
+    parser: argparse.ArgumentParser, argv: list[str], args: argparse.Namespace, file: ConfigFile, out: TextIO
+) -> None:
+    """Every setting with its effective value and its source: default, config file (key) or command line.
+
+    ``argv`` is what was typed, ``args`` what it means with the file's settings before it.
+    """
     from tuinet.app.app import TuinetApp
     from tuinet.app.keymap import bindings_by_id, keys_shown
 
     keymap = checked_keymap(file)
+    typed = typed_options(parser, argv)
+    options = {action.dest for action in parser._actions}
     state = "" if file.found else " (not found: every setting below is a default or typed)"
     print(f"config file: {file.path}{state}", file=out)
 
@@ -59,6 +66,8 @@ def print_settings(args: argparse.Namespace, typed: set[str], file: ConfigFile, 
             rows.append((key, _shown(getattr(args, dest)), source(dest)))
     rows.append(("[network]", "", ""))
     for dest, default in NETWORK_DEFAULTS.items():
+        if dest not in options:  # a NetConfig field that only scenario files set
+            continue
         rows.append((dest.replace("_", "-"), _shown(getattr(args, dest, default)), source(dest)))
     rows.append(("[keymap]", "", ""))
     for binding_id, binding in bindings_by_id(TuinetApp.BINDINGS).items():
