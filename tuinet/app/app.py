@@ -29,6 +29,7 @@ from tuinet.app.keymap import bindings_by_id, keys_shown
 from tuinet.app.lossplot import LossPlotScreen
 from tuinet.app.pace import DEFAULT_SPEED, PLAY_DELAYS
 from tuinet.app.panes import MatrixPane, StagePane
+from tuinet.app.readercursor import reader_cursor
 from tuinet.app.screens import HelpScreen, JumpScreen
 from tuinet.app.session import Cursor, Granularity, Session
 from tuinet.app.sessionfile import SavedSession
@@ -157,6 +158,11 @@ class TuinetApp(App[None]):
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
+        self.call_after_refresh(self._cursor_after_layout)
+
+    def _cursor_after_layout(self) -> None:
+        if self._place_reader_cursor():
+            self.query_one(EquationPane).refresh()  # a small redraw, so a frame carries the cursor's new place
 
     def _apply_size(self, width: int, height: int) -> None:
         too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
@@ -206,6 +212,17 @@ class TuinetApp(App[None]):
         new = StepView(self.session, target, previous=view, cell_mode=self.cell_mode, digits=self.digits)
         self._show_active_pane(new)  # first, so the pane switch lands in the same frame as the numbers
         self.view = new
+        self._place_reader_cursor()
+
+    def _place_reader_cursor(self) -> bool:
+        """Put the terminal cursor on the cell being written, else on the equation: screen readers and braille
+        displays follow the cursor. Textual moves the cursor there at the end of every frame it draws. Returns whether
+        it moved."""
+        where = reader_cursor(self.query_one(StagePane), self.query_one(EquationPane))
+        if where != self.cursor_position:
+            self.cursor_position = where
+            return True
+        return False
 
     # -- panes in compact layouts -----------------------------------------------------------
 
