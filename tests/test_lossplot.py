@@ -60,6 +60,8 @@ async def test_the_plot_of_a_10000_iteration_run() -> None:
         # Drawing stays small whatever the run's length: at most two points per column.
         xs, ys = screen.drawn
         assert 0 < len(xs) <= 2 * 80 and ys[0] == history.loss(1)
+        # The terminal cursor (what screen readers follow) is on the words.
+        assert app.cursor_position == screen.query_one("#loss-words").content_region.offset
 
         await pilot.press("l")
         assert "log scale" in " ".join("\n".join(screen_lines(app)).split())
@@ -73,6 +75,8 @@ async def test_the_plot_of_a_10000_iteration_run() -> None:
         await pilot.press("escape")
         assert not isinstance(app.screen, LossPlotScreen)
         assert app.view is not None and app.view.cursor.iteration == 5_000  # the stepper is where it was
+        await pilot.pause()
+        assert app.cursor_position == app.query_one("#equation").content_region.offset  # and so is the cursor
 
 
 async def test_the_plot_before_any_iteration() -> None:

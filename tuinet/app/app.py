@@ -310,7 +310,11 @@ class TuinetApp(App[None]):
 
     def action_loss_plot(self) -> None:
         if not isinstance(self.screen, LossPlotScreen):
-            self.push_screen(LossPlotScreen(self.session.history, self._target.iteration))
+            # Back on the stepper, the terminal cursor returns to the cell or equation it stood on.
+            self.push_screen(LossPlotScreen(self.session.history, self._target.iteration), self._back_to_stepper)
+
+    def _back_to_stepper(self, _: object = None) -> None:
+        self._place_reader_cursor()
 
     def action_export(self) -> None:
         ask_export(self)

@@ -141,7 +141,10 @@ class LossPlotScreen(Screen[None]):
         if r.first <= self.current <= r.last and self.current <= self.history.head:
             plt.vline(self.current)
         plot.refresh()
-        self.query_one("#loss-words", Static).update(self._words(losses))
+        words = self.query_one("#loss-words", Static)
+        words.update(self._words(losses))
+        # The terminal cursor on the words: a screen reader following it reads what the plot shows.
+        self.app.cursor_position = words.content_region.offset
 
     def _words(self, losses: list[float]) -> Text:
         r, head = self.range, self.history.head
