@@ -17,6 +17,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, ScrollableContainer
 from textual.events import Resize
+from textual.geometry import Offset
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -103,6 +104,8 @@ class TuinetApp(App[None]):
         speed: int = DEFAULT_SPEED,
         keymap: Mapping[str, str] | None = None,
     ) -> None:
+        self._cursor_set = Offset(0, 0)
+        self._reader_widgets: tuple[StagePane, EquationPane] | None = None
         super().__init__()
         apply_no_color(self, os.environ)
         self.session = session
@@ -150,6 +153,7 @@ class TuinetApp(App[None]):
         exit_on_signals(self)
 
     def on_mount(self) -> None:
+        self._reader_widgets = (self.query_one(StagePane), self.query_one(EquationPane))
         if self._saved is not None:
             restore(self, self._saved)
         self._publish()
@@ -158,11 +162,9 @@ class TuinetApp(App[None]):
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
-        self.call_after_refresh(self._cursor_after_layout)
-
-    def _cursor_after_layout(self) -> None:
-        if self._place_reader_cursor():
-            self.query_one(EquationPane).refresh()  # a small redraw, so a frame carries the cursor's new place
+        # A terminal that shrinks below its cursor's row scrolls its lines up (xterm, VTE, tmux do): the frame after
+        # the new layout repaints every line, so nothing scrolled away is left on screen.
+        self.call_after_refresh(self.screen.refresh)
 
     def _apply_size(self, width: int, height: int) -> None:
         too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
@@ -212,17 +214,25 @@ class TuinetApp(App[None]):
         new = StepView(self.session, target, previous=view, cell_mode=self.cell_mode, digits=self.digits)
         self._show_active_pane(new)  # first, so the pane switch lands in the same frame as the numbers
         self.view = new
-        self._place_reader_cursor()
 
-    def _place_reader_cursor(self) -> bool:
-        """Put the terminal cursor on the cell being written, else on the equation: screen readers and braille
-        displays follow the cursor. Textual moves the cursor there at the end of every frame it draws. Returns whether
-        it moved."""
-        where = reader_cursor(self.query_one(StagePane), self.query_one(EquationPane))
-        if where != self.cursor_position:
-            self.cursor_position = where
-            return True
-        return False
+    # -- the terminal cursor: where screen readers and braille displays look ------------------------------------
+
+    @property
+    def cursor_position(self) -> Offset:
+        """Where Textual puts the terminal cursor at the end of each frame it draws.
+
+        On the stepper: the cell being written, else the equation (readercursor.py), computed from the layout of
+        that very frame, so it is right after every step, resize and layout. Other screens (an Input's caret, the
+        loss plot's words) set it as usual.
+        """
+        widgets = self._reader_widgets
+        if widgets is not None and self._screen_stack and widgets[0].screen is self.screen:
+            return reader_cursor(*widgets)
+        return self._cursor_set
+
+    @cursor_position.setter
+    def cursor_position(self, offset: Offset) -> None:
+        self._cursor_set = offset
 
     # -- panes in compact layouts -----------------------------------------------------------
 
@@ -310,11 +320,7 @@ class TuinetApp(App[None]):
 
     def action_loss_plot(self) -> None:
         if not isinstance(self.screen, LossPlotScreen):
-            # Back on the stepper, the terminal cursor returns to the cell or equation it stood on.
-            self.push_screen(LossPlotScreen(self.session.history, self._target.iteration), self._back_to_stepper)
-
-    def _back_to_stepper(self, _: object = None) -> None:
-        self._place_reader_cursor()
+            self.push_screen(LossPlotScreen(self.session.history, self._target.iteration))
 
     def action_export(self) -> None:
         ask_export(self)
