@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +131,22 @@ def test_16_colour_terminals_stay_readable(term: str, theme: str) -> None:
         column, row = app.cursor()
         cell = app.cell(column, row)
         assert cell.reverse or cell.bg not in ("default", app.cell(0, app.rows - 3).bg)  # the written cell stands out
+
+
+def test_config_file_and_rebinding_in_the_real_program(tmp_path: Path) -> None:
+    """The installed program reads ~/.config/tuinet/config.toml: a setting and a rebinding both take effect."""
+    folder = tmp_path / "tuinet"
+    folder.mkdir()
+    (folder / "config.toml").write_text('digits = 5\n[keymap]\nnext-iteration = "n"\n')
+    session = Session(NetConfig())
+    with PtyApp(columns=100, rows=30, env={"XDG_CONFIG_HOME": str(tmp_path)}) as app:
+        app.wait_for("tuinet iteration")
+        app.wait_quiet(0.3)
+        app.press("space")  # no longer bound: nothing to draw
+        time.sleep(0.5)
+        assert "tuinet iteration 1 · start" in app.status_line()
+        settle(app, "n")
+        assert app.status_line().startswith("tuinet iteration 1 · update")
+        w1 = session.history.trace(1)["W1"]
+        assert fmt(float(w1[0, 0]), 5) in app.text()  # five decimals, from the file
+        assert " n Iteration" in app.lines()[-1]  # the footer shows the key as bound
