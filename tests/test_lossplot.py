@@ -79,6 +79,24 @@ async def test_the_plot_of_a_10000_iteration_run() -> None:
         assert app.cursor_position == app.query_one("#equation").content_region.offset  # and so is the cursor
 
 
+async def test_the_current_iteration_after_a_jump() -> None:
+    """g 300 lands at the end of iteration 300 with the history computed to 299: its loss is the trace's."""
+    app = make_app(NetConfig())
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_cursor(app.session.complete(300))
+        await pilot.pause()
+        assert app.session.history.head == 299 and app.view is not None and app.view.loss is not None
+        await pilot.press("L")
+        await pilot.pause()
+        words = " ".join("\n".join(screen_lines(app)).split())
+        assert f"current iteration 300: loss {fmt(app.view.loss, 4)}" in words
+        assert fmt(app.view.loss, 4) == fmt(app.session.history.trace(300).loss, 4)
+        await pilot.press("escape", "space")  # ModalScreen: the stepper's keys do not reach through it…
+        assert app.view.cursor.iteration == 301
+        await pilot.press("L", "space", "right", "p")  # … while the plot is open
+        assert app.view.cursor.iteration == 301 and not app.playing
+
+
 async def test_the_plot_before_any_iteration() -> None:
     app = make_app(NetConfig())
     async with app.run_test(size=(80, 24)) as pilot:

@@ -320,7 +320,8 @@ class TuinetApp(App[None]):
 
     def action_loss_plot(self) -> None:
         if not isinstance(self.screen, LossPlotScreen):
-            self.push_screen(LossPlotScreen(self.session.history, self._target.iteration))
+            loss = self.view.loss if self.view is not None and self.view.cursor == self._target else None
+            self.push_screen(LossPlotScreen(self.session.history, self._target.iteration, loss))
 
     def action_export(self) -> None:
         ask_export(self)

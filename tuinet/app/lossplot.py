@@ -16,7 +16,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
@@ -76,11 +76,11 @@ class PlotRange:
         return PlotRange(first, first + (self.last - self.first), self.head)
 
 
-class LossPlotScreen(Screen[None]):
+class LossPlotScreen(ModalScreen[None]):
     """The loss over every iteration so far; l log scale, + − zoom around the current iteration, ← → pan, 0 all."""
 
     DEFAULT_CSS = """
-    LossPlotScreen { layout: vertical; }
+    LossPlotScreen { layout: vertical; background: $background; }
     LossPlotScreen #loss-words { height: auto; padding: 0 1; background: $boost; }
     LossPlotScreen PlotextPlot { height: 1fr; }
     """
@@ -94,11 +94,14 @@ class LossPlotScreen(Screen[None]):
         Binding("0", "whole", "All"),
     ]
 
-    def __init__(self, history: History, current: int) -> None:
+    def __init__(self, history: History, current: int, current_loss: float | None = None) -> None:
         super().__init__()
         self.history = history
         self.current = current
         """The iteration on the main screen (marked on the plot)."""
+        self.current_loss = history.loss(current) if current <= history.head else current_loss
+        """Its loss: from the history, or from the stepper's trace (a jump computes the history up to the one
+        before the iteration it lands on); None if not computed yet."""
         self.log_scale = False
         self.range = PlotRange.whole(history.head)
         self.drawn: tuple[list[int], list[float]] = ([], [])
@@ -138,7 +141,7 @@ class LossPlotScreen(Screen[None]):
             plt.xlim(r.first, max(r.last, r.first + 1))
             ticks = sorted({float(round(r.first + k * (r.last - r.first) / 4)) for k in range(5)})
             plt.xticks(ticks, [f"{t:,.0f}" for t in ticks])  # iterations are whole numbers
-        if r.first <= self.current <= r.last and self.current <= self.history.head:
+        if r.first <= self.current <= r.last:
             plt.vline(self.current)
         plot.refresh()
         words = self.query_one("#loss-words", Static)
@@ -151,9 +154,11 @@ class LossPlotScreen(Screen[None]):
         if head == 0:
             return Text("No iteration has been computed yet: space runs one.")
         parts = [f"iterations {r.first:,}–{r.last:,} of {head:,} computed"]
-        if self.current <= head:
-            loss = fmt(self.history.loss(self.current), 4)
-            parts.append(f"current iteration {self.current:,} (the vertical line): loss {loss}")
+        line = " (the vertical line)" if r.first <= self.current <= r.last else ""
+        if self.current_loss is not None:
+            parts.append(f"current iteration {self.current:,}{line}: loss {fmt(self.current_loss, 4)}")
+        else:
+            parts.append(f"current iteration {self.current:,}: its loss is not computed yet")
         finite = [(v, r.first + k) for k, v in enumerate(losses) if math.isfinite(v)]
         if finite:
             low, at = min(finite)
