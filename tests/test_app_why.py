@@ -12,7 +12,6 @@ import pytest
 
 from tests.screen import pane_text
 from tuinet.app import make_app
-from tuinet.app.files import current_state
 from tuinet.app.panes import MatrixPane
 from tuinet.app.sessionfile import load
 from tuinet.app.why import WhyScreen
@@ -143,7 +142,7 @@ async def test_saving_with_a_why_view_open_reopens_it(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("space", "s")
         await pilot.pause()
-        state = current_state(app)
+        state = app.current_state()
     assert state.view == "signs"
     restored = make_app(state.config, saved=state)
     async with restored.run_test(size=(120, 40)) as pilot:

@@ -121,7 +121,7 @@ class Classroom:
         """The teacher publishes every new view; others do nothing."""
         if self.role != "teacher" or self._socket is None or view is None:
             return
-        line = encode(view.session.config, view.cursor, view.cell_mode)
+        line = encode(view.config, view.cursor, view.cell_mode)
         if line == self._sent:
             return
         try:

@@ -18,9 +18,10 @@ from textual.geometry import Offset, Size
 from textual.reactive import var
 from textual.widget import Widget
 
+from tuinet.app.cursor import Cursor
+from tuinet.app.layout import PANES
 from tuinet.app.render import Block, Palette, flow, flow_focus, matrix_block, symbol_block
-from tuinet.app.session import Cursor
-from tuinet.app.view import PANES, StepView
+from tuinet.app.view import StepView
 from tuinet.engine import OpKind
 from tuinet.words.formulas import LOSS_HEAD, loss_of
 
@@ -121,7 +122,7 @@ class MatrixWidget(Widget):
         width = self.content_size.width
         if not width:
             return
-        self._height_for = (view.session, width)
+        self._height_for = (view.layout, width)
         tallest = max(len(text.split()) for text in self.variants(view, max(10, width)))
         self.styles.height = tallest + 1  # + the top border
 
@@ -143,7 +144,7 @@ class MatrixWidget(Widget):
         key = self.content_key(view)
         if key == self._key:
             return
-        if self.fits_all and (view.session, self.content_size.width) != self._height_for:
+        if self.fits_all and (view.layout, self.content_size.width) != self._height_for:
             self._fix_height(view)
         width = self.content_size.width
         before = self._laid_out.get((width, self.app.theme))
@@ -237,7 +238,7 @@ class MatrixPane(MatrixWidget):
             title = ("▶ " if involved else "") + self._title()
             if title != self.border_title:
                 self.border_title = title
-            if self.pane == "inputs" and view.session.config.batch != "full":
+            if self.pane == "inputs" and view.config.batch != "full":
                 self.border_subtitle = f"row {view.trace.rows[0]} of X"
         super().watch_view(view)
 
@@ -316,7 +317,7 @@ class StagePane(MatrixWidget):
             title = (
                 f"Iteration {view.cursor.iteration}"
                 if op is None
-                else f"Operation {op.index + 1}/{len(view.session.schedule)} · {op.phase}"
+                else f"Operation {op.index + 1}/{view.op_count} · {op.phase}"
             )
             if title != self.border_title:  # the setter refreshes even when the value is the same
                 self.border_title = title
@@ -326,10 +327,8 @@ class StagePane(MatrixWidget):
 
     def variants(self, view: StepView, width: int) -> Iterator[Text]:
         """Every operation of the iteration on screen, complete."""
-        session = view.session
-        for op in session.schedule:
-            cursor = Cursor(view.cursor.iteration, op.index, session.size(op.index))
-            yield self.build(StepView(session, cursor, digits=view.digits), width)
+        for variant in view.stage_variants:
+            yield self.build(variant, width)
 
     def build(self, view: StepView, width: int) -> Text:
         op = view.op

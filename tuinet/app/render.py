@@ -14,7 +14,7 @@ import numpy as np
 from rich.style import Style
 from rich.text import Text
 
-from tuinet.app.view import BoolMatrix, Role, Shown
+from tuinet.app.shown import BoolMatrix, Role, Shown
 from tuinet.engine.names import shape_text
 from tuinet.engine.types import Matrix
 from tuinet.words.cells import Region

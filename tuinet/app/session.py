@@ -1,121 +1,174 @@
-"""The session: a network's history plus the cursor ``(iteration, operation, cell)``.
+"""The session: the one owner of the app's state — the network, its history, the cursor and what the screen is set to.
 
-Moving the cursor is arithmetic on three integers, so a key press costs microseconds; the
-expensive part (computing the trace at the cursor and drawing it) happens once per frame, for
-wherever the cursor ended up. This module imports no UI library.
-
-Cursor meaning, for a schedule of n operations:
-- ``op == -1``: iteration ``iteration`` has not started; only its inputs and weights exist;
-- ``0 ≤ op < n`` with ``cells`` of the op's result filled (``1 ≤ cells ≤ size``); ``cells ==
-  size`` means the operation is complete. ``(it, n − 1, size)`` is the finished iteration.
+Everything a key can change lives here, once: the cursor ``(iteration, operation, cell)`` and how it last moved,
+the digits shown, the pinned pane, the open why-view and its selection, and the notation matrices are shown in.
+Keys move it (integer arithmetic, see cursor.py); once per frame the app builds an immutable view of it
+(view.py: ``build_view``) and the widgets draw only that. This module imports no UI library.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
-from enum import StrEnum
 
-from tuinet.engine import History, NetConfig, Network, build
+from tuinet.app.cursor import Cursor, Granularity, Steps
+from tuinet.app.layout import Layout, layout_of
+from tuinet.app.notation import PLAIN, Notation
+from tuinet.app.sessionfile import SavedSession
+from tuinet.engine import History, NetConfig, Network, Phase, build
 
-__all__ = ["Cursor", "Granularity", "Session"]
-
-
-class Granularity(StrEnum):
-    ITERATION = "iteration"
-    OPERATION = "operation"
-    CELL = "cell"
+__all__ = ["Cursor", "Granularity", "Session", "WhyPick"]
 
 
-@dataclass(frozen=True, order=True)
-class Cursor:
-    iteration: int = 1
-    op: int = -1
-    cells: int = 0
-    """Cells of the current operation's result already computed (its size when complete)."""
+@dataclass(frozen=True)
+class WhyPick:
+    """What a why-view explains: ``layer`` (0: the current operation's layer, else the output layer), ``index``
+    (the sample of the outer products, the weight of the scalar form)."""
+
+    layer: int = 0
+    index: int = 0
 
 
 class Session:
-    """Engine state and the cursor. The app owns one; tests and exports can too."""
+    """Engine state, the cursor and the display settings. The app owns one; tests and exports can too."""
 
-    def __init__(self, config: NetConfig, network: Network | None = None, max_iteration: int = 10_000_000) -> None:
+    def __init__(
+        self, config: NetConfig, network: Network | None = None, max_iteration: int = 10_000_000, digits: int = 3
+    ) -> None:
         self.config = config
         self.network = network if network is not None else build(config)
         self.history = History(self.network)
         self.schedule = self.network.schedule
-        self.max_iteration = max_iteration
-        self._sizes = tuple(self._result_size(op.result) for op in self.schedule)
+        self.layout: Layout = layout_of(self.network)
+        self._steps = Steps(self.layout.sizes, max_iteration)
+        # -- the state a key changes ----------------------------------------------------------------
         self.cursor = Cursor()
+        """Where the screen is (or is heading: a far jump is computed in a worker first). The only cursor."""
+        self.granularity = Granularity.ITERATION
+        """How the cursor last moved (auto-play steps the same way)."""
+        self.cell_mode = False
+        """Whether the last move stepped cells (then the equation spells out the cell's arithmetic)."""
+        self.digits = digits
+        self.pinned: str | None = None
+        """The pane shown in compact layouts; None follows the current operation."""
+        self.why: str | None = None
+        """The open why-view (one of sessionfile.VIEWS), or None."""
+        self.why_picks: dict[str, WhyPick] = {}
+        """Each why-view's selection, kept while switching tabs."""
+        self.notation: Notation = PLAIN
+        """How matrices are named and oriented on screen (notation profiles plug in here, issue 11)."""
 
-    def _result_size(self, name: str) -> int:
-        rows, cols = self.network.shape_of(name)
-        return rows * cols
+    # -- the schedule's arithmetic (cursor.py) ---------------------------------------------------
+
+    @property
+    def steps(self) -> Steps:
+        return self._steps
+
+    @property
+    def max_iteration(self) -> int:
+        return self._steps.max_iteration
+
+    @max_iteration.setter
+    def max_iteration(self, value: int) -> None:
+        self._steps = Steps(self.layout.sizes, value)
 
     @property
     def last_op(self) -> int:
-        return len(self.schedule) - 1
+        return self._steps.last_op
 
     def size(self, op: int) -> int:
         """Cells in the result of operation ``op``."""
-        return self._sizes[op]
+        return self.layout.sizes[op]
 
     def complete(self, iteration: int) -> Cursor:
-        """The cursor of a finished iteration."""
-        return Cursor(iteration, self.last_op, self._sizes[-1])
-
-    def _at_op(self, iteration: int, op: int) -> Cursor:
-        return Cursor(iteration, op, self._sizes[op]) if op >= 0 else Cursor(iteration, -1, 0)
-
-    # -- moves: each returns the new cursor without setting it ----------------------------
-
-    def next_iteration(self, c: Cursor) -> Cursor:
-        """Finish the current iteration, or run the next one if it is finished."""
-        if c.op == self.last_op and c.cells == self._sizes[-1]:
-            return self.complete(min(c.iteration + 1, self.max_iteration))
-        return self.complete(c.iteration)
-
-    def previous_iteration(self, c: Cursor) -> Cursor:
-        if c.iteration == 1:
-            return Cursor()
-        return self.complete(c.iteration - 1)
-
-    def next_op(self, c: Cursor) -> Cursor:
-        if c.op < self.last_op:
-            return self._at_op(c.iteration, c.op + 1)
-        if c.cells < self._sizes[-1]:
-            return self.complete(c.iteration)
-        if c.iteration >= self.max_iteration:
-            return c
-        return self._at_op(c.iteration + 1, 0)
-
-    def previous_op(self, c: Cursor) -> Cursor:
-        if c.op >= 0:
-            return self._at_op(c.iteration, c.op - 1)
-        if c.iteration == 1:
-            return c
-        return self.complete(c.iteration - 1)
-
-    def next_cell(self, c: Cursor) -> Cursor:
-        if c.op >= 0 and c.cells < self._sizes[c.op]:
-            return replace(c, cells=c.cells + 1)
-        if c.op < self.last_op:
-            return Cursor(c.iteration, c.op + 1, 1)
-        if c.iteration >= self.max_iteration:
-            return c
-        return Cursor(c.iteration + 1, 0, 1)
-
-    def previous_cell(self, c: Cursor) -> Cursor:
-        if c.op >= 0 and c.cells > 1:
-            return replace(c, cells=c.cells - 1)
-        return self.previous_op(c)
+        return self._steps.complete(iteration)
 
     def move(self, c: Cursor, granularity: Granularity, forward: bool) -> Cursor:
-        moves = {
-            Granularity.ITERATION: (self.next_iteration, self.previous_iteration),
-            Granularity.OPERATION: (self.next_op, self.previous_op),
-            Granularity.CELL: (self.next_cell, self.previous_cell),
-        }[granularity]
-        return moves[0 if forward else 1](c)
+        return self._steps.move(c, granularity, forward)
+
+    def previous_op(self, c: Cursor) -> Cursor:
+        return self._steps.previous_op(c)
 
     def jump(self, iteration: int) -> Cursor:
-        """The finished state of ``iteration`` (clamped to 1…max)."""
-        return self.complete(max(1, min(iteration, self.max_iteration)))
+        return self._steps.jump(iteration)
+
+    def fits(self, cursor: Cursor) -> bool:
+        """Whether ``cursor`` is a position of this session's schedule (0 ≤ cells ≤ size, as saved files allow)."""
+        if not 1 <= cursor.iteration <= self.max_iteration or not -1 <= cursor.op <= self.last_op:
+            return False
+        return 0 <= cursor.cells <= (self.size(cursor.op) if cursor.op >= 0 else 0)
+
+    # -- changing the state ----------------------------------------------------------------------
+
+    def step(self, granularity: Granularity, forward: bool) -> None:
+        """One key's move: ``granularity`` forward or back."""
+        self.granularity = granularity
+        self.cell_mode = granularity is Granularity.CELL
+        self.cursor = self._steps.move(self.cursor, granularity, forward)
+
+    def go(self, cursor: Cursor, cell_mode: bool = False) -> None:
+        """Put the cursor at ``cursor`` (jumps, a loaded session, the teacher's screen)."""
+        self.cursor = cursor
+        self.cell_mode = cell_mode
+
+    def pick(self, view: str, change_layer: int = 0, change_index: int = 0) -> None:
+        """Change what why-view ``view`` explains: the layer (cyclically), or the index (which restarts at 0)."""
+        pick = self.why_picks.get(view, WhyPick())
+        if change_layer:
+            L = self.network.L
+            pick = WhyPick((self.why_layer(view) - 1 + change_layer) % L + 1, 0)
+        pick = replace(pick, index=pick.index + change_index)
+        self.why_picks[view] = pick
+
+    def why_layer(self, view: str) -> int:
+        """The layer why-view ``view`` explains: the one chosen, else the layer being computed, else the output."""
+        L = self.network.L
+        chosen = self.why_picks.get(view, WhyPick()).layer
+        if chosen:
+            return max(1, min(chosen, L))
+        op = self.schedule[self.cursor.op] if self.cursor.op >= 0 else None
+        # Mid-iteration, the layer being computed; at its start or end (the updates), the output layer.
+        if op is not None and op.phase is not Phase.UPDATE:
+            digits = "".join(ch for ch in op.result if ch.isdigit())
+            if digits:
+                return max(1, min(int(digits), L))
+        return L
+
+    def adopt_display(self, other: Session) -> None:
+        """Take ``other``'s display settings (digits, pane, why-view, notation): a new network, the same screen."""
+        self.digits, self.pinned, self.notation = other.digits, other.pinned, other.notation
+        self.why = other.why
+        self.granularity = other.granularity
+
+    # -- session files -----------------------------------------------------------------------------
+
+    def saved(self, theme: str) -> SavedSession:
+        """Everything that restores the screen: config, cursor, theme, digits, pane, open why-view."""
+        config = self.config
+        if os.path.exists(config.dataset):
+            # A CSV is recorded by absolute path, so the session loads from any directory.
+            config = replace(config, dataset=os.path.abspath(config.dataset))
+        c = self.cursor
+        return SavedSession(
+            config=config,
+            iteration=c.iteration,
+            op=c.op,
+            cells=c.cells,
+            cell_mode=self.cell_mode,
+            theme=theme,
+            digits=self.digits,
+            pane=self.pinned,
+            view=self.why,
+        )
+
+    def restore(self, saved: SavedSession) -> None:
+        """Put the state where ``saved`` was (all but the theme, which is the App's): cursor, digits, pane, view."""
+        self.digits = saved.digits
+        self.pinned = saved.pane
+        if saved.op >= 0 and saved.cells == 0:
+            # "Operation k with no cell yet" is shown as operation k − 1 complete, as stepping would.
+            cursor = self.previous_op(Cursor(saved.iteration, saved.op, 1))
+        else:
+            cursor = Cursor(saved.iteration, saved.op, saved.cells)
+        self.go(cursor, saved.cell_mode)
+        self.why = saved.view

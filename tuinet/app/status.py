@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
+from textual.message import Message
 from textual.reactive import reactive, var
 from textual.widget import Widget
 
+from tuinet.app.layout import PANES
 from tuinet.app.panes import PANE_TITLES
-from tuinet.app.view import PANES, StepView
+from tuinet.app.view import StepView
 from tuinet.words.numbers import fmt
 
 __all__ = ["EquationPane", "PaneBar", "StatusBar", "sparkline"]
@@ -48,51 +51,52 @@ class StatusBar(Widget):
 
     view: var[StepView | None] = var(None)
 
+    @dataclass
+    class CurveRoom(Message):
+        """The loss curve has room for ``points`` losses now (the view's curve is sampled to fit)."""
+
+        points: int
+
     def __init__(self) -> None:
         super().__init__(id="status")
-        self._parts: tuple[Text, list[float]] | None = None
+        self._parts: tuple[Text, tuple[float, ...]] | None = None
 
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
             return
         cursor = view.cursor
         op = view.op
-        history = view.session.history
         parts = [("tuinet ", "bold"), ("iteration ", "dim"), (f"{cursor.iteration}", "bold")]
         if op is None:
             parts += [(" · start", "")]
         else:
-            parts += [(f" · {op.phase}", ""), (f" · op {op.index + 1}/{len(view.session.schedule)} ", "dim")]
-            parts += [(view.trace.label(op.result), "bold")]
+            parts += [(f" · {op.phase}", ""), (f" · op {op.index + 1}/{view.op_count} ", "dim")]
+            parts += [(view.shown(op.result).label, "bold")]
             if view.cell_mode:
-                size = view.session.size(op.index)
-                parts += [(f" · cell {cursor.cells}/{size}", "dim")]
+                parts += [(f" · cell {cursor.cells}/{view.op_size}", "dim")]
         loss = view.loss
         if loss is not None:
             parts += [(" · loss ", "dim"), (fmt(loss, 4), "bold")]
         text = Text.assemble(*parts)
-        if view.diverged:
+        if view.diverged_at is not None:
             text.append(
-                f" · diverged at iteration {history.diverged_at}", self.get_component_rich_style("status--diverged")
+                f" · diverged at iteration {view.diverged_at}", self.get_component_rich_style("status--diverged")
             )
-        # The curve: this run's losses up to the iteration on screen (its own once the loss is known).
-        last = cursor.iteration if loss is not None else cursor.iteration - 1
-        points = max(8, min(64, self.content_size.width // 3 or 40))
-        state = (text, history.loss_curve(last, points=points))
+        state = (text, view.curve)
         if state != self._parts:
             self._parts = state
             self.refresh()
 
     def on_resize(self) -> None:
-        if self.view is not None:  # the curve's points depend on the width
-            self.watch_view(self.view)
+        # The curve's points depend on the width: the app samples the next view's curve to fit.
+        self.post_message(self.CurveRoom(max(8, min(64, self.content_size.width // 3 or 40))))
 
     def render(self) -> RenderableType:
         if self._parts is None:
             return ""
         text, curve = self._parts
         line = text.copy()
-        bars = sparkline(curve)
+        bars = sparkline(list(curve))
         gap = self.content_size.width - line.cell_len - len(bars)
         if bars and gap >= 2:
             line.append(" " * gap)
@@ -133,16 +137,17 @@ class EquationPane(Widget):
             return ""
         op = view.op
         if op is None:
-            weights = ", ".join(f"W{layer}" for layer in range(1, view.session.network.L + 1))
+            weights = ", ".join(f"W{layer}" for layer in range(1, view.trace.layers + 1))
             return Text.assemble(
                 ("start of iteration ", "dim"),
                 (str(view.cursor.iteration), "bold"),
                 ("   weights ", "dim"),
                 weights,
                 ("   lr = ", "dim"),
-                f"{view.session.config.lr:g}",
+                f"{view.config.lr:g}",
             )
-        text = Text.assemble((op.formula, "bold"), "    ", (op.shapes, ""), ("   " + op.note, "dim"))
+        formula, shapes, note = view.equation
+        text = Text.assemble((formula, "bold"), "    ", (shapes, ""), ("   " + note, "dim"))
         cell = view.cell
         if cell is not None:
             text.append("\n")
@@ -157,13 +162,15 @@ class PaneBar(Widget):
     PaneBar { height: 1; background: $boost; padding: 0 1; }
     """
 
+    view: var[StepView | None] = var(None)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown: tuple[str, bool] | None = None
 
-    def show(self, active: str, follow: bool) -> None:
-        if (active, follow) != self._shown:
-            self._shown = (active, follow)
+    def watch_view(self, view: StepView | None) -> None:
+        if view is not None and (view.active_pane, view.pane_follows) != self._shown:
+            self._shown = (view.active_pane, view.pane_follows)
             self.refresh()  # a repaint of this line only: its size never changes
 
     def render(self) -> RenderableType:

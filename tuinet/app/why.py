@@ -7,6 +7,7 @@ gradient check and the prediction map follow training as it goes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -19,24 +20,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.geometry import Size
-from textual.reactive import reactive
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from tuinet.app import sessionfile
 from tuinet.app.panes import MatrixWidget
 from tuinet.app.render import Block, flow, matrix_block, symbol_block
-from tuinet.app.view import Role, Shown, StepView
-from tuinet.engine import Phase, gradient_check
-from tuinet.engine.grid import plot_axes, prediction_grid
+from tuinet.app.shown import Role, Shown
+from tuinet.app.view import StepView
+from tuinet.app.whyfacts import GradFacts, MapFacts, OuterFacts, SignFacts, WhyFacts
 from tuinet.words.cells import Region
 from tuinet.words.numbers import fmt
-from tuinet.words.why import outer_products, scalar_gradient, sign_conventions
 
 __all__ = ["VIEWS", "GradCheckView", "MapView", "OuterView", "SignsView", "WhyScreen"]
 
-VIEWS = {"outer": "Outer products", "gradcheck": "Gradient check", "signs": "Sign conventions", "map": "Prediction map"}
-"""Tab id → title. The ids are also what a saved session records as the open view."""
+TITLES = {
+    "outer": "Outer products",
+    "gradcheck": "Gradient check",
+    "signs": "Sign conventions",
+    "map": "Prediction map",
+}
+VIEWS = {view: TITLES[view] for view in sessionfile.VIEWS}
+"""Tab id → title. The ids (sessionfile.VIEWS) are also what a saved session records as the open view."""
 KEYS = {"outer": "o", "gradcheck": "c", "signs": "s", "map": "m"}
 
 
@@ -47,65 +54,47 @@ def _shown(name: str, label: str, values: object, role: Role = Role.NONE, region
 
 
 class WhyView(MatrixWidget):
-    """A why-view: follows the app's view; ``layer`` and ``index`` pick what it explains."""
+    """A why-view: draws the facts the view carries for its tab (whyfacts.py works them out, not ``render``)."""
 
-    chosen_layer: reactive[int] = reactive(0)
-    """0 means: the layer of the current operation, else the output layer."""
-    index: reactive[int] = reactive(0)
+    FACTS: ClassVar[type[object]]
+    """The facts class this view draws."""
+
+    def facts(self) -> WhyFacts | None:
+        """This view's facts, when the view on screen carries them (it carries only the open tab's)."""
+        view = self.view
+        return view.why if view is not None and isinstance(view.why, self.FACTS) else None
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
-        return (view.cursor, self.chosen_layer, self.index, view.digits, self.app.theme, self.size)
+        facts = view.why if isinstance(view.why, self.FACTS) else None
+        return (None if facts is None else facts.key, view.digits, self.app.theme, self.size)
 
     # Why-views render Rich tables and groups directly (no per-width text cache): they are not on the
     # stepping hot path, so the plain Widget measuring and a refresh on change are enough.
     def watch_view(self, view: StepView | None) -> None:
-        if view is not None and self.content_key(view) != self._key:
+        if view is not None and isinstance(view.why, self.FACTS) and self.content_key(view) != self._key:
             self._key = self.content_key(view)
             self.refresh(layout=True)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return Widget.get_content_height(self, container, viewport, width)
 
-    def watch_chosen_layer(self) -> None:
-        self._key = None
-        self.refresh(layout=True)
-
-    def watch_index(self) -> None:
-        self._key = None
-        self.refresh(layout=True)
-
-    def current_layer(self, view: StepView) -> int:
-        L = view.session.network.L
-        if self.chosen_layer:
-            return max(1, min(self.chosen_layer, L))
-        op = view.op
-        # Mid-iteration, the layer being computed; at its start or end (the updates), the output layer.
-        if op is not None and op.phase is not Phase.UPDATE:
-            digits = "".join(ch for ch in op.result if ch.isdigit())
-            if digits:
-                return max(1, min(int(digits), L))
-        return L
-
 
 class OuterView(WhyView):
     """dW = a_prevᵀ·δ as the sum over samples of a_prev[n]ᵀ ⊗ δ[n], one sample at a time."""
 
+    FACTS = OuterFacts
+
     def render(self) -> RenderableType:
-        view = self.view
-        if view is None:
+        facts, view = self.facts(), self.view
+        if not isinstance(facts, OuterFacts) or view is None:
             return ""
-        layer = self.current_layer(view)
-        outer = outer_products(view.trace, layer)
-        count = len(outer.products)
-        n = self.index % count
+        layer, outer, count, n = facts.layer, facts.outer, facts.count, facts.n
         palette, digits, width = self.palette(), view.digits, max(20, self.content_size.width)
-        a = view.trace[f"a{layer - 1}"]
-        d = view.trace[f"delta{layer}"]
-        a_label, d_label = view.trace.label(f"a{layer - 1}"), view.trace.label(f"delta{layer}")
+        a_label, d_label = facts.a_label, facts.d_label
         blocks: list[Block] = [
-            matrix_block(_shown("a", f"{a_label}[{n}]ᵀ", a[n : n + 1].T, Role.OPERAND), palette, digits),
+            matrix_block(_shown("a", f"{a_label}[{n}]ᵀ", facts.a_row, Role.OPERAND), palette, digits),
             symbol_block(" ⊗ ", 3),
-            matrix_block(_shown("d", f"{d_label}[{n}]", d[n : n + 1], Role.OPERAND), palette, digits),
+            matrix_block(_shown("d", f"{d_label}[{n}]", facts.d_row, Role.OPERAND), palette, digits),
             symbol_block(" = ", 3),
             matrix_block(_shown("p", f"P{n}", outer.products[n], Role.RESULT), palette, digits, max_width=width),
         ]
@@ -130,7 +119,7 @@ class OuterView(WhyView):
             if done
             else f"{count - n - 1} more sample(s) to add: press . to add the next one"
         )
-        row = view.trace.rows[n] if n < len(view.trace.rows) else n
+        row = facts.dataset_row
         return self._text(
             Text.assemble(
                 (f"dW{layer} = Σ_n {a_label}[n]ᵀ ⊗ {d_label}[n]", "bold"),
@@ -151,17 +140,17 @@ class OuterView(WhyView):
 class GradCheckView(WhyView):
     """Every weight's analytic ∂C/∂w beside its central finite difference."""
 
-    LIMIT: ClassVar[int] = 120
+    FACTS = GradFacts
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
-        return (view.cursor.iteration, view.digits, self.app.theme)
+        facts = view.why if isinstance(view.why, GradFacts) else None
+        return (None if facts is None else facts.key, self.app.theme)
 
     def render(self) -> RenderableType:
-        view = self.view
-        if view is None:
+        facts = self.facts()
+        if not isinstance(facts, GradFacts):
             return ""
-        t = view.cursor.iteration
-        check = gradient_check(view.session.network, view.session.history.params_at(t), t, limit=self.LIMIT)
+        t, check = facts.iteration, facts.check
         table = Table(box=None, padding=(0, 2), header_style="bold")
         for title in ("weight", "analytic ∂C/∂w (backprop)", "numeric (C(w+h)−C(w−h))/2h", "relative error", ""):
             table.add_column(title, justify="right" if title else "left")
@@ -184,7 +173,7 @@ class GradCheckView(WhyView):
             verdict,
             f" — largest relative error {check.max_rel_error:.1e} (tolerance {check.tolerance:.0e}, h = 1e-5)",
         )
-        total = sum(int(W.size) for W in view.session.history.params_at(t).W)
+        total = facts.total
         note = Text(f"(the first {len(check.entries)} of {total} weights)" if len(check.entries) < total else "", "dim")
         return Group(summary, note, table)
 
@@ -192,14 +181,15 @@ class GradCheckView(WhyView):
 class SignsView(WhyView):
     """Form A (e = a − y, W −= lr·dW) and form B (e = y − a, W += lr·…) side by side: the same new weights."""
 
+    FACTS = SignFacts
+
     def render(self) -> RenderableType:
-        view = self.view
-        if view is None:
+        facts, view = self.facts(), self.view
+        if not isinstance(facts, SignFacts) or view is None:
             return ""
-        trace = view.trace
-        signs = sign_conventions(trace)
+        signs = facts.signs
         palette, digits, width = self.palette(), view.digits, max(20, self.content_size.width)
-        L = trace.layers
+        L = facts.layers
         columns: list[Text] = []
         half = max(20, (width - 3) // 2)
         for form in (signs.descent, signs.tutorial):
@@ -224,11 +214,7 @@ class SignsView(WhyView):
             "bold green" if signs.identical else "bold red",
         )
         # The textbook's scalar form for one weight, chosen with . and ,
-        layer = self.current_layer(view)
-        W = trace[f"W{layer}"]
-        k = self.index % int(W.size)
-        i, j = divmod(k, int(W.shape[1]))
-        scalar = scalar_gradient(trace, layer, i, j, digits=digits)
+        scalar = facts.scalar
         textbook = Text.assemble(
             ("\nThe textbook's scalar form, weight by weight ", "bold"),
             ("(. , choose the weight, [ ] the layer)", "dim"),
@@ -244,14 +230,11 @@ class MapView(WhyView):
     LOW: ClassVar[tuple[int, int, int]] = (40, 90, 200)
     HIGH: ClassVar[tuple[int, int, int]] = (230, 120, 30)
 
-    def content_key(self, view: StepView) -> tuple[object, ...]:
-        return (self._weights_at(view), view.digits, self.app.theme, self.app.size)
+    FACTS = MapFacts
 
-    @staticmethod
-    def _weights_at(view: StepView) -> int:
-        """The map shows the weights as they stand: after the update once the iteration is finished."""
-        finished = view.cursor == view.session.complete(view.cursor.iteration)
-        return view.cursor.iteration + 1 if finished else view.cursor.iteration
+    def content_key(self, view: StepView) -> tuple[object, ...]:
+        facts = view.why if isinstance(view.why, MapFacts) else None
+        return (None if facts is None else facts.key, self.app.theme)
 
     def _colour(self, value: float, low: float, high: float) -> Color:
         span = high - low or 1.0
@@ -260,27 +243,19 @@ class MapView(WhyView):
         return Color.from_rgb(r, g, b)
 
     def render(self) -> RenderableType:
-        view = self.view
-        if view is None:
+        facts = self.facts()
+        if not isinstance(facts, MapFacts):
             return ""
-        network = view.session.network
-        if plot_axes(network) is None:
+        grid = facts.grid
+        if grid is None:
             return Text(
                 "The prediction map needs a dataset with two varying inputs (xor3, xor, and, or, or a 2-input CSV).",
                 "italic",
             )
-        # Sized from the terminal, not from this auto-height widget: two grid rows per text line.
-        lines = max(4, min(16, self.app.size.height - 10))
-        cols = max(8, min(64, self.app.size.width - 14))
-        t = self._weights_at(view)
-        grid = prediction_grid(network, view.session.history.params_at(t), (2 * lines, cols))
-        values = grid.values
-        targets = network.data.y[:, 0]
-        low = min(0.0, float(targets.min()))
-        high = max(1.0, float(targets.max()))
+        lines, values, low, high = facts.lines, grid.values, facts.low, facts.high
         marks = {(p.row, p.col): p for p in grid.points}
         out = Text()
-        out.append(f"output of the network after {t - 1} update(s)", "bold")
+        out.append(f"output of the network after {facts.after} update(s)", "bold")
         out.append(f"   ● target ≥ 0.5   ○ target < 0.5   low {fmt(low, 1)} ", "dim")
         for k in range(8):
             out.append("█", Style(color=self._colour(low + (high - low) * k / 7, low, high)))
@@ -327,6 +302,19 @@ class WhyScreen(Screen[None]):
     WhyScreen WhyView { height: auto; }
     """
 
+    @dataclass
+    class TabShown(Message):
+        """The screen shows why-view ``tab`` now (by key or click): the session records it."""
+
+        tab: str
+
+    @dataclass
+    class Picked(Message):
+        """. , [ ]: explain another sample or weight (``index`` change), another layer (``layer`` change)."""
+
+        layer: int = 0
+        index: int = 0
+
     def __init__(self, initial: str = "outer") -> None:
         super().__init__()
         self.initial = initial if initial in VIEWS else "outer"
@@ -350,24 +338,17 @@ class WhyScreen(Screen[None]):
     def active(self) -> str:
         return self.query_one(TabbedContent).active or self.initial
 
-    def _active_view(self) -> WhyView:
-        return self.query_one(f"#{self.active} WhyView", WhyView)
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.post_message(self.TabShown(self.active))
 
     def action_show(self, key: str) -> None:
         self.query_one(TabbedContent).active = key
 
     def action_index(self, change: int) -> None:
-        self._active_view().index += change
+        self.post_message(self.Picked(index=change))
 
     def action_layer(self, change: int) -> None:
-        widget = self._active_view()
-        view = widget.view
-        if view is None:
-            return
-        L = view.session.network.L
-        current = widget.current_layer(view)
-        widget.chosen_layer = (current - 1 + change) % L + 1
-        widget.index = 0
+        self.post_message(self.Picked(layer=change))
 
     def action_close(self) -> None:
         self.dismiss(None)

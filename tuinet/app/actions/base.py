@@ -1,0 +1,31 @@
+"""What every group of actions may use: the session (the one owner of the state) and a publish request."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from tuinet.app.session import Session
+
+__all__ = ["Host"]
+
+
+class Host(App[None]):
+    """The part of the App the action groups see."""
+
+    session: Session
+
+    def publish_soon(self) -> None:
+        """Show the session's state: once, after any keys already queued (one publish per frame)."""
+        raise NotImplementedError
+
+    def stop_play(self) -> None:
+        """Stop auto-play (actions/stepping.py)."""
+        raise NotImplementedError
+
+    def replace_session(self, session: Session) -> None:
+        """Switch to another network (app.py)."""
+        raise NotImplementedError
+
+    def open_why(self, key: str) -> None:
+        """Show why-view ``key`` (actions/views.py)."""
+        raise NotImplementedError

@@ -1,0 +1,39 @@
+"""Export the iteration on screen: a numpy script that recomputes it, or a Markdown handout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+
+from tuinet.app.dialogs import FileRequest, PathDialog
+from tuinet.engine import History, Network, TuinetError
+from tuinet.fileio import write_text
+from tuinet.words.export import export_markdown, export_python
+
+__all__ = ["EXPORT_FORMATS", "ask_export"]
+
+EXPORT_FORMATS = {"py": "Python script (numpy only) that recomputes this iteration", "md": "Markdown handout"}
+
+
+def ask_export(app: App[Any], network: Network, history: History, iteration: int) -> None:
+    """Ask for a file and a format, write iteration ``iteration`` there; every failure is a one-line notice."""
+
+    def done(request: FileRequest | None) -> None:
+        if request is None:
+            return
+        try:
+            if request.form == "md":
+                text = export_markdown(network, history.trace(iteration))
+            else:
+                text = export_python(network, history, iteration)
+            write_text(text, request.path)
+        except TuinetError as error:
+            app.notify(str(error), title="Export failed", severity="error")
+            return
+        app.notify(f"iteration {iteration} written to {request.path}", title="Exported")
+
+    app.push_screen(
+        PathDialog(f"Export iteration {iteration}", "File:", f"tuinet-iteration-{iteration}.py", EXPORT_FORMATS),
+        done,
+    )
