@@ -73,6 +73,7 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
     ) -> None:
         self._cursor_set = Offset(0, 0)
         self._reader_widgets: tuple[StagePane, EquationPane] | None = None
+        self._sized = False
         super().__init__()
         apply_no_color(self, os.environ)
         self.session = session
@@ -134,9 +135,11 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
             )
         if self.session.why is not None:  # the prediction map is sized from the terminal
             self.publish_soon()
-        # A terminal that shrinks below its cursor's row scrolls its lines up (xterm, VTE, tmux do): the frame after
-        # the new layout repaints every line, so nothing scrolled away is left on screen.
-        self.call_after_refresh(self.screen.refresh)
+        # A terminal that shrinks below its cursor's row scrolls its lines up (xterm, VTE, tmux do): after a window
+        # change (not the first size, at start) the frame after the new layout repaints every line.
+        if self._sized:
+            self.call_after_refresh(self.screen.refresh)
+        self._sized = True
 
     def on_status_bar_curve_room(self, message: StatusBar.CurveRoom) -> None:
         if message.points != self._curve_points:
