@@ -1,12 +1,24 @@
-"""Measure a classroom: sessions held, RSS per session, and follow latency (teacher key → student output).
+"""Measure a classroom on this machine: sessions held, whole-server memory, and follow latency under load.
 
-    .venv/bin/python benchmarks/serve_classroom.py --students 30 --presses 40
+    .venv/bin/python benchmarks/serve_classroom.py --students 50 --presses 20 --explorers 10
 
-Starts ``tuinet serve --ssh --follow`` on 127.0.0.1 as a separate process (so the clients here do
-not steal its CPU share unfairly), logs in one teacher and N students with asyncssh, waits until
-every screen is drawn, then reads each session's VmRSS from /proc. For latency, the teacher presses
-space ``--presses`` times, each after the class has been quiet for a moment; a sample is the time
-from sending the key to the first bytes a student receives afterwards.
+Starts ``tuinet serve --ssh --follow`` on 127.0.0.1 as its own process, logs in a teacher (120×40,
+its client in a process of its own) and N students with real SSH clients (asyncssh) of mixed terminal
+sizes, then:
+
+1. reference, same run: the teacher alone steps cells (``.``) — their own latency with no class;
+2. the class joins; whole-server memory: RSS and PSS of the server and every process under it;
+3. follow: the teacher steps cells ``--presses`` times, each once the class has been quiet for
+   150 ms. A sample is the time from the teacher's key to the *last* byte of the burst it causes on
+   a student's screen (the moment that screen shows the step); the teacher's own screen likewise.
+   After each press every screen is emulated (pyte, outside the timed window) and its status line
+   must show the teacher's step — a screen that does not counts as a miss;
+4. explorers: ``--explorers`` students press ``f`` at once (timed: key → their own app's footer),
+   then each steps on its own ~3 times a second while the teacher presses again; then ``f`` again
+   returns them to the shared view (timed: key → the shared footer).
+
+Budgets (issue 14): follow p95 ≤ 100 ms, teacher p95 ≤ 30 ms, whole-server RSS ≤ 1 GiB, followers'
+p95 ≤ 150 ms with the explorers on top, f → first frame ≤ 150 ms; exit status 1 if one is missed.
 """
 
 from __future__ import annotations
@@ -14,7 +26,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -25,39 +39,109 @@ import time
 from pathlib import Path
 
 import asyncssh
+import pyte
 
-CLASS, TEACHER = "bench-class", "bench-teacher"
+CLASS, TEACHER = "bench-class-password", "bench-teacher-secret"
+SIZES = ((80, 24), (100, 30), (120, 40), (132, 43), (90, 28), (160, 50))
+"""Students' terminals, in turn: five size classes (80×24, 100×30, 120×40, 160×50), some in between."""
+STEP = re.compile(r"iteration (\d+) · \S+ · op (\d+)/\d+ \S+(?: · cell (\d+)/\d+)?")
+QUIET = 0.15
+VERBOSE = False
 
 
 class Client(asyncssh.SSHClientSession[bytes]):
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.first_after: float | None = None
-        self.mark = 0.0
+    def __init__(self, size: tuple[int, int]) -> None:
+        self.size = size
+        self.screen = pyte.Screen(*size)
+        self.stream = pyte.ByteStream(self.screen)
+        self.unparsed = bytearray()
+        self.since_mark = bytearray()
+        self.mark = time.monotonic()
+        self.last_after_mark: float | None = None
         self.last = time.monotonic()
+        self.chunks: list[tuple[float, int]] = []
+        """(arrival time, bytes since the mark) of every chunk since the mark."""
         self.chan: asyncssh.SSHClientChannel[bytes] | None = None
 
     def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
         now = time.monotonic()
-        self.data += data
+        self.unparsed += data
+        self.since_mark += data
+        self.chunks.append((now, len(self.since_mark)))
         self.last = now
-        if self.first_after is None and self.mark and now >= self.mark:
-            self.first_after = now
+        if self.mark and now >= self.mark:
+            self.last_after_mark = now
+
+    def set_mark(self, mark: float) -> None:
+        self.mark, self.last_after_mark = mark, None
+        self.since_mark.clear()
+        self.chunks.clear()
+
+    def burst_end(self, needle: bytes, gap: float = 0.03) -> float | None:
+        """The last byte of the burst that carried ``needle`` (first seen since the mark)."""
+        position = self.since_mark.find(needle)
+        if position < 0:
+            return None
+        chunks = [c for c in self.chunks if c[1] > position]
+        end = chunks[0][0]
+        for at, _ in chunks[1:]:
+            if at - end > gap:
+                break
+            end = at
+        return end
+
+    def checkpoint(self) -> int:
+        """Where the stream is now: ``step_at`` it later, once nothing is being timed."""
+        return len(self.unparsed)
+
+    def step_at(self, checkpoints: list[int]) -> list[tuple[str, ...] | None]:
+        """The status line's step at each checkpoint (the stream emulated now, from where it was left)."""
+        steps: list[tuple[str, ...] | None] = []
+        start = 0
+        for end in checkpoints:
+            self.stream.feed(bytes(self.unparsed[start:end]))
+            start = end
+            match = STEP.search(self.screen.display[0])
+            steps.append(match.groups(default="") if match else None)
+        del self.unparsed[:start]
+        return steps
+
+    def step(self) -> tuple[str, ...] | None:
+        """What the screen's status line says now (emulated here: never inside a timed window)."""
+        self.stream.feed(bytes(self.unparsed))
+        self.unparsed.clear()
+        match = STEP.search(self.screen.display[0])
+        return match.groups(default="") if match else None
+
+    def send(self, keys: bytes) -> None:
+        assert self.chan is not None
+        self.chan.write(keys)
 
 
-def screen_line(data: bytes) -> str:
-    import pyte
-
-    screen = pyte.Screen(120, 40)
-    pyte.ByteStream(screen).feed(bytes(data))
-    return screen.display[0].strip()
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
+def kib(pid: int, field: str, name: str = "status") -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
     return 0
+
+
+def cpu_ms(pid: int) -> float:
+    """User + system CPU time of ``pid`` so far, in ms."""
+    with contextlib.suppress(OSError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
+def comm(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if b"--served-as" in args:
+            return args[args.index(b"--served-as") + 1].decode()
+        if b"tuinet.classroom.forkserver" in args:
+            return "forkserver"
+    return "?"
 
 
 def descendants(root: int) -> list[int]:
@@ -76,109 +160,320 @@ def descendants(root: int) -> list[int]:
     return out
 
 
-async def connect(port: int, password: str) -> tuple[asyncssh.SSHClientConnection, Client]:
+async def connect(
+    port: int, password: str, size: tuple[int, int], term: str
+) -> tuple[asyncssh.SSHClientConnection, Client]:
     conn = await asyncssh.connect(
         "127.0.0.1", port, username="s", password=password, known_hosts=None, client_keys=None, agent_path=None
     )
-    chan, client = await conn.create_session(Client, term_type="xterm-256color", term_size=(120, 40), encoding=None)
+    chan, client = await conn.create_session(lambda: Client(size), term_type=term, term_size=size, encoding=None)
     client.chan = chan
     return conn, client
 
 
-async def quiet(clients: list[Client], seconds: float = 0.4, timeout: float = 30) -> None:
+async def quiet(clients: list[Client], seconds: float = QUIET, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if all(time.monotonic() - c.last > seconds for c in clients):
             return
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.01)
 
 
-async def run(students: int, presses: int) -> None:
+async def wait_for(clients: list[Client], needle: bytes, timeout: float = 30) -> dict[int, float]:
+    """For each client (by index) that showed ``needle`` since its mark: the end of the burst carrying it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not all(needle in c.since_mark for c in clients):
+        await asyncio.sleep(0.005)
+    await quiet(clients, timeout=10)
+    ends = {index: client.burst_end(needle) for index, client in enumerate(clients)}
+    return {index: end for index, end in ends.items() if end is not None}
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("nan")
+
+
+class Teacher:
+    """The teacher's SSH client, in a process of its own (a real teacher has their own laptop): its
+    timestamps never wait behind the class's 50 streams in this process's event loop."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+
+    @classmethod
+    async def start(cls, port: int) -> Teacher:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--teacher", str(port), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        teacher = cls(process)
+        assert (await teacher._line()) == {"ready": True}
+        return teacher
+
+    async def _line(self) -> dict[str, object]:
+        assert self.process.stdout is not None
+        line = await asyncio.wait_for(self.process.stdout.readline(), 120)
+        return dict(json.loads(line))
+
+    async def press(self) -> tuple[float, float | None, tuple[str, ...] | None]:
+        """Step a cell: when the key was sent, the last byte of the teacher's frame, and its status step."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"press\n")
+        answer = await self._line()
+        step = answer["step"]
+        end = answer["end"]
+        return float(answer["mark"]), None if end is None else float(end), None if step is None else tuple(step)
+
+    async def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        await self.process.wait()
+
+
+async def teacher_main(port: int) -> None:
+    """The teacher's process: connect, then one press per "press" line on stdin, answered in JSON."""
+    conn, client = await connect(port, TEACHER, (120, 40), "xterm-256color")
+    await wait_for([client], b"iteration")
+    await quiet([client], 1.0)
+    print(json.dumps({"ready": True}), flush=True)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while await reader.readline():
+        await quiet([client])
+        mark = time.monotonic()
+        client.set_mark(mark)
+        client.send(b".")
+        while time.monotonic() < mark + 5 and client.last_after_mark is None:
+            await asyncio.sleep(0.001)
+        await quiet([client])
+        answer = {"mark": mark, "end": client.last_after_mark, "step": client.step()}
+        print(json.dumps(answer), flush=True)
+    conn.close()
+
+
+async def presses(teacher: Teacher, followers: list[Client], count: int) -> tuple[list[float], list[float], int]:
+    """Teacher steps a cell ``count`` times: followers' samples (ms), the teacher's, and screens that missed.
+
+    The screens are emulated (pyte is slow) only after the last press, so this process spends the
+    timed windows receiving, as a student's own machine would.
+    """
+    samples: list[float] = []
+    own: list[float] = []
+    expected: list[tuple[str, ...] | None] = []
+    checkpoints: dict[int, list[int]] = {id(c): [] for c in followers}
+    for _ in range(count):
+        await quiet(followers)
+        now = time.monotonic()
+        for client in followers:
+            client.set_mark(now)
+        mark, end, step = await teacher.press()
+        deadline = mark + 5
+        while time.monotonic() < deadline and any(c.last_after_mark is None for c in followers):
+            await asyncio.sleep(0.002)
+        await quiet(followers, timeout=5)
+        for client in followers:
+            checkpoints[id(client)].append(client.checkpoint())
+            if client.last_after_mark is not None:
+                samples.append((client.last_after_mark - mark) * 1000)
+        if end is not None:
+            own.append((end - mark) * 1000)
+        expected.append(step)
+    misses = 0
+    for client in followers:
+        for shown, wanted in zip(client.step_at(checkpoints[id(client)]), expected, strict=True):
+            if shown != wanted:
+                misses += 1
+                if VERBOSE:
+                    print("miss", client.size, shown, wanted, client.screen.display[0])
+    return samples, own, misses
+
+
+async def explore(explorers: list[Client], stop: asyncio.Event) -> None:
+    """Explorers step on their own, about 3 keys a second each, until ``stop``."""
+    while not stop.is_set():
+        for client in explorers:
+            client.send(b".")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.33)
+
+
+async def run(students: int, count: int, explorers: int) -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     data = tempfile.mkdtemp(prefix="tuinet-bench-")
+    os.chmod(data, 0o700)
     env = {**os.environ, "TUINET_DATA_DIR": data, "TUINET_PASSWORD": CLASS, "TUINET_TEACHER_PASSWORD": TEACHER}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tuinet",
-            "serve",
-            "--ssh",
-            "--follow",
-            "--port",
-            str(port),
-            "--max-per-address",
-            "200",
-            "--max-sessions",
-            "200",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(os.path.join(data, "server.log"), "w"),  # noqa: SIM115 - lives as long as the server
-    )
-    print(f"server log: {data}/server.log")
+    argv = [sys.executable, "-m", "tuinet", "serve", "--ssh", "--follow", "--port", str(port), "--max-sessions", "200"]
+    log = open(os.path.join(data, "server.log"), "w")  # noqa: SIM115 - lives as long as the server
+    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    rows: list[tuple[str, str, str, bool | None]] = []
     try:
-        await asyncio.sleep(1.5)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # the fork server imports everything first: wait for the port
+            with contextlib.suppress(OSError):
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                break
+            await asyncio.sleep(0.2)
+        teacher = await Teacher.start(port)
+        _, alone, _ = await presses(teacher, [], count)
+        rows.append(
+            ("teacher alone (reference)", f"p95 {p95(alone):.0f} ms", f"median {statistics.median(alone):.0f}", None)
+        )
+
         start = time.monotonic()
-        teacher_conn, teacher = await connect(port, TEACHER)
-        pairs = [await connect(port, CLASS) for _ in range(students)]
+        pairs = []
+        for n in range(students):
+            pairs.append(await connect(port, CLASS, SIZES[n % len(SIZES)], "xterm-256color"))
         clients = [c for _, c in pairs]
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and not all(b"iteration" in c.data for c in (teacher, *clients)):
-            await asyncio.sleep(0.1)
-        await quiet([teacher, *clients], 1.0, timeout=120)
-        drawn = sum(b"iteration" in c.data for c in clients)
-        print(
-            f"sessions: 1 teacher + {students} students connected, {drawn} drawn, in {time.monotonic() - start:.1f} s"
+        seen = await wait_for(clients, b"iteration", timeout=120)  # marks: set when each client was made
+        await quiet(clients, 1.0, timeout=60)
+        joined = time.monotonic() - start
+        pids = [server.pid, *descendants(server.pid)]
+        rss = sum(kib(p, "VmRSS") for p in pids) / 1024
+        pss = sum(kib(p, "Pss", "smaps_rollup") for p in pids) / 1024
+        rows.append((f"{students} students joined", f"{len(seen)} drawn", f"in {joined:.1f} s", len(seen) == students))
+        rows.append((f"whole server, {len(pids)} processes", f"RSS {rss:.0f} MiB", f"PSS {pss:.0f} MiB", rss <= 1024))
+
+        pids = [server.pid, *descendants(server.pid)]
+        before = {p: cpu_ms(p) for p in pids}
+        me = cpu_ms(os.getpid())
+        follow, own, misses = await presses(teacher, clients, count)
+        spent: dict[str, float] = {}
+        for p in pids:
+            name = "server" if p == server.pid else comm(p)
+            spent[name] = spent.get(name, 0.0) + (cpu_ms(p) - before[p]) / count
+        spent["clients (this process)"] = (cpu_ms(os.getpid()) - me) / count
+        cpu = ", ".join(f"{name} {ms:.0f}" for name, ms in spent.items())
+        rows.append(("CPU ms per press", cpu, "", None))
+        ratio = p95(own) / p95(alone)
+        rows.append(
+            (
+                "follow: teacher key → student screen",
+                f"p95 {p95(follow):.0f} ms",
+                f"max {max(follow):.0f}",
+                p95(follow) <= 100,
+            )
         )
-        pids = descendants(server.pid)
-        rss = sorted(rss_kib(p) for p in pids)
-        print(
-            f"app processes: {len(pids)}; RSS per session: median {statistics.median(rss) / 1024:.0f} MiB, "
-            f"max {rss[-1] / 1024:.0f} MiB; server RSS {rss_kib(server.pid) / 1024:.0f} MiB"
+        rows.append(("teacher's own screen, class on", f"p95 {p95(own):.0f} ms", f"{ratio:.2f}× alone", p95(own) <= 30))
+        rows.append(
+            ("screens showing the teacher's step", f"{count * students - misses}/{count * students}", "", misses == 0)
         )
-        samples: list[float] = []
-        own: list[float] = []
-        for _ in range(presses):
-            await quiet([teacher, *clients])
+
+        if explorers:
+            group, rest = clients[:explorers], clients[explorers:]
+            singles: list[float] = []
+            for c in group[:3]:  # one at a time: what a student pressing f sees
+                await quiet(clients, 0.3)
+                c.set_mark(mark := time.monotonic())
+                c.send(b"f")
+                singles += [(t - mark) * 1000 for t in (await wait_for([c], b"iteration")).values()]
+            rows.append(
+                (
+                    "f → own app's first frame, one at a time",
+                    f"max {max(singles):.0f} ms",
+                    f"median {statistics.median(singles):.0f}",
+                    max(singles) <= 150 and len(singles) == 3,
+                )
+            )
+            await quiet(clients, 0.3)
             mark = time.monotonic()
-            for c in (teacher, *clients):
-                c.first_after, c.mark = None, mark
-            assert teacher.chan is not None
-            teacher.chan.write(b" ")
-            deadline = mark + 5
-            while time.monotonic() < deadline and any(c.first_after is None for c in clients):
-                await asyncio.sleep(0.002)
-            samples += [(c.first_after - mark) * 1000 for c in clients if c.first_after is not None]
-            if teacher.first_after is not None:
-                own.append((teacher.first_after - mark) * 1000)
-        print("screens:", [screen_line(c.data)[:40] for c in (teacher, *clients[:2])])
-        print(f"teacher's own screen: median {statistics.median(own):.0f} ms, max {max(own):.0f} ms")
-        samples.sort()
-        p95 = samples[int(0.95 * (len(samples) - 1))]
-        print(
-            f"follow latency over {len(samples)} samples ({presses} presses × {students} students): "
-            f"median {statistics.median(samples):.0f} ms, p95 {p95:.0f} ms, max {samples[-1]:.0f} ms"
-        )
+            for c in group[3:]:
+                c.set_mark(mark)
+                c.send(b"f")
+            started = await wait_for(group[3:], b"iteration")
+            firsts = [(t - mark) * 1000 for t in started.values()]
+            rows.append(
+                (
+                    f"{len(group) - 3} × f at the same moment",
+                    f"max {max(firsts):.0f} ms",
+                    f"median {statistics.median(firsts):.0f}",
+                    None if len(firsts) == len(group) - 3 else False,
+                )
+            )
+            await quiet(clients, 0.5)
+            stop = asyncio.Event()
+            busy = asyncio.create_task(explore(group, stop))
+            follow2, own2, misses2 = await presses(teacher, rest, count)
+            stop.set()
+            await busy
+            rows.append(
+                (
+                    f"follow with {explorers} explorers stepping",
+                    f"p95 {p95(follow2):.0f} ms",
+                    f"max {max(follow2):.0f}",
+                    p95(follow2) <= 150 and misses2 == 0,
+                )
+            )
+            rows.append(
+                (
+                    "teacher's own, explorers on",
+                    f"p95 {p95(own2):.0f} ms",
+                    f"{p95(own2) / p95(alone):.2f}× alone",
+                    p95(own2) <= 30,
+                )
+            )
+            pids = [server.pid, *descendants(server.pid)]
+            rows.append(
+                (
+                    f"whole server with explorers, {len(pids)} proc",
+                    f"RSS {sum(kib(p, 'VmRSS') for p in pids) / 1024:.0f} MiB",
+                    f"PSS {sum(kib(p, 'Pss', 'smaps_rollup') for p in pids) / 1024:.0f} MiB",
+                    None,
+                )
+            )
+            await quiet(clients, 0.3)
+            mark = time.monotonic()
+            for c in group:
+                c.set_mark(mark)
+                c.send(b"f")
+            back = await wait_for(group, b"iteration")
+            times = [(t - mark) * 1000 for t in back.values()]
+            rows.append(
+                (
+                    f"{explorers} × f again → shared view",
+                    f"max {max(times):.0f} ms",
+                    f"{len(times)} back",
+                    len(times) == explorers,
+                )
+            )
+
         for conn, _ in pairs:
             conn.close()
-        teacher_conn.close()
+        await teacher.close()
     finally:
         server.send_signal(signal.SIGTERM)
         try:
-            server.wait(20)
+            server.wait(30)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
+    print(
+        f"\ntuinet serve, {students} students, {count} presses, {os.cpu_count()} CPUs (server log: {data}/server.log)"
+    )
+    width = max(len(r[0]) for r in rows)
+    for what, main, detail, ok in rows:
+        verdict = "" if ok is None else ("ok" if ok else "MISSED")
+        print(f"  {what:<{width}}  {main:<14} {detail:<16} {verdict}")
+    return 0 if all(ok is not False for *_, ok in rows) else 1
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=20)
-    parser.add_argument("--presses", type=int, default=30)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--students", type=int, default=50)
+    parser.add_argument("--presses", type=int, default=20)
+    parser.add_argument("--explorers", type=int, default=10)
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--teacher", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the teacher's process
     args = parser.parse_args()
-    asyncio.run(run(args.students, args.presses))
+    if args.teacher:
+        asyncio.run(teacher_main(args.teacher))
+        return
+    global VERBOSE
+    VERBOSE = args.verbose
+    raise SystemExit(asyncio.run(run(args.students, args.presses, args.explorers)))
 
 
 if __name__ == "__main__":

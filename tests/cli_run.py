@@ -57,14 +57,14 @@ class FakeApp:
         self.calls, self.config, self.theme, self.digits, self.saved = calls, config, theme, digits, saved
         self.return_code: int | None = None
         self.extra: dict[str, Any] = {}
-        """speed and keymap, recorded only when not the defaults (so older tests' expectations stay exact)."""
+        """speed, keymap and notation, recorded only when not the defaults (so older tests' expectations stay exact)."""
 
     def run(self, *, mouse: bool) -> None:
         call = {"config": self.config, "theme": self.theme, "digits": self.digits, "mouse": mouse}
         if self.saved is not None:
             call["saved"] = self.saved
-        if self.extra != {"speed": DEFAULT_SPEED, "keymap": {}}:
-            call.update(self.extra)
+        defaults = {"speed": DEFAULT_SPEED, "keymap": {}, "notation": "tuinet"}
+        call.update({key: value for key, value in self.extra.items() if value != defaults[key]})
         self.calls.append(call)
 
 
@@ -83,10 +83,13 @@ def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         classroom: Any = None,
         speed: int = DEFAULT_SPEED,
         keymap: Any = None,
+        notation: str = "tuinet",
+        command_line: Any = None,
     ) -> FakeApp:
         assert network is None or network.config == config  # the CLI passes the network it validated
+        assert command_line is not None  # the CLI spells the export's command line for the app (it owns the parser)
         app = FakeApp(calls, config, theme, digits, saved)
-        app.extra = {"speed": speed, "keymap": keymap or {}}
+        app.extra = {"speed": speed, "keymap": keymap or {}, "notation": notation}
         return app
 
     module.make_app = make_app  # type: ignore[attr-defined]

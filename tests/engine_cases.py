@@ -29,8 +29,20 @@ def random_network(seed: int, **overrides: object) -> Network:
         "lr": rnd.choice([1.0, 0.5, 0.1, 2.0]),
         "bias": rnd.random() < 0.5,
         "batch": rnd.choice(["full", "1"]),
-        "loss": rnd.choice(["sum", "mean"]),
+        "loss": rnd.choice(["sum", "mean", "sse"]),
     }
+    # Drawn after the rest, so the draws above stay what they were for every seed.
+    layers = len(options["hidden"]) + 1  # type: ignore[arg-type]
+    if rnd.random() < 0.25:  # one activation per layer, any of them anywhere (linear hidden, relu output…)
+        per_layer = tuple(rnd.choice(["sigmoid", "tanh", "relu", "linear"]) for _ in range(layers))
+        options.update(activations=per_layer, activation="sigmoid", output_activation="sigmoid")
+    if rnd.random() < 0.25:
+        kinds = ["W", "b"] if options["bias"] else ["W"]
+        options["frozen"] = (f"{rnd.choice(kinds)}{rnd.randint(1, layers)}",)
+    if {"activation", "output_activation", "hidden"} & set(overrides):
+        options.pop("activations", None)  # the case asks for those activations (or depth) by name
+    if {"hidden", "bias"} & set(overrides):
+        options.pop("frozen", None)  # drawn for the depth and biases it replaces
     options.update(overrides)
     return Network(NetConfig(**options), Dataset(str(options["dataset"]), X, y))  # type: ignore[arg-type]
 
@@ -45,7 +57,21 @@ def with_random_biases(net: Network, params: Params, seed: int) -> Params:
 
 def spec_of(net: Network, params: Params) -> Spec:
     config = net.config
-    return Spec(config.activation, config.output_activation, config.loss, config.lr, params.W, params.b)
+    frozen = frozenset(
+        name
+        for name in (*(f"W{n}" for n in range(1, net.L + 1)), *(f"b{n}" for n in range(1, net.L + 1)))
+        if config.is_frozen(name)
+    )
+    return Spec(
+        config.activation,
+        config.output_activation,
+        config.loss,
+        config.lr,
+        params.W,
+        params.b,
+        config.activations,
+        frozen,
+    )
 
 
 def describe(net: Network) -> str:
@@ -53,5 +79,5 @@ def describe(net: Network) -> str:
     c = net.config
     return (
         f"sizes={net.sizes} act={c.activation}/{c.output_activation} init={c.init} seed={c.seed} lr={c.lr} "
-        f"bias={c.bias} batch={c.batch} loss={c.loss}"
+        f"bias={c.bias} batch={c.batch} loss={c.loss} activations={c.activations} frozen={c.frozen}"
     )

@@ -14,7 +14,7 @@ So results agree to rounding (rtol ~1e-12), not bit for bit — except where the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -48,9 +48,15 @@ class Spec:
     lr: float
     W: Sequence[Array]
     b: Sequence[Array] = field(default_factory=tuple)
+    activations: Sequence[str] = ()
+    """One activation per layer, when the layers differ (then the two above are not used)."""
+    frozen: frozenset[str] = frozenset()
+    """Parameters that are not updated (``W1``, ``b2``): their new values are the old ones."""
 
 
 def _layers(spec: Spec) -> list[str]:
+    if spec.activations:
+        return list(spec.activations)
     return [spec.hidden_activation] * (len(spec.W) - 1) + [spec.output_activation]
 
 
@@ -67,9 +73,16 @@ def forward(spec: Spec, X: Array) -> tuple[list[Array], list[Array]]:
     return z, a
 
 
+def _cost(kind: str, e: Array) -> float:
+    """C written out per loss kind: ½Σe² (sum), Σe² (sse, no ½), ½·mean(e²) (mean)."""
+    if kind == "sse":
+        return float(np.sum(e**2))
+    return float(0.5 * (np.sum(e**2) if kind == "sum" else np.mean(e**2)))
+
+
 def loss(spec: Spec, X: Array, y: Array) -> float:
     e = forward(spec, X)[1][-1] - y
-    return float(0.5 * (np.sum(e**2) if spec.loss == "sum" else np.mean(e**2)))
+    return float(_cost(spec.loss, e))
 
 
 def iteration(spec: Spec, X: Array, y: Array) -> dict[str, Any]:
@@ -84,8 +97,9 @@ def iteration(spec: Spec, X: Array, y: Array) -> dict[str, Any]:
             out[f"b{layer}"] = spec.b[layer - 1]
     e = a[L] - y
     out["e"] = e
-    out["loss"] = np.array([[0.5 * (np.sum(e**2) if spec.loss == "sum" else np.mean(e**2))]])
-    dC_da = e if spec.loss == "sum" else e / e.size
+    out["loss"] = np.array([[_cost(spec.loss, e)]])
+    # dC/da from each cost's own derivative: ½Σe² → e, Σe² → 2e, ½·mean(e²) → e / e.size.
+    dC_da = {"sum": e, "sse": 2 * e, "mean": e / e.size}[spec.loss]
     dadz = FUNCTIONS[names[L - 1]][1](z[L])
     delta = dC_da * dadz
     for layer in range(L, 0, -1):
@@ -95,13 +109,13 @@ def iteration(spec: Spec, X: Array, y: Array) -> dict[str, Any]:
         for n in range(X.shape[0]):
             dW += np.outer(prev[n], delta[n])
         out[f"dW{layer}"] = dW
-        out[f"W{layer}_new"] = spec.W[layer - 1] - spec.lr * dW
+        out[f"W{layer}_new"] = spec.W[layer - 1] if f"W{layer}" in spec.frozen else spec.W[layer - 1] - spec.lr * dW
         if spec.b:
             db = np.zeros((1, delta.shape[1]))
             for n in range(X.shape[0]):
                 db[0] += delta[n]
             out[f"db{layer}"] = db
-            out[f"b{layer}_new"] = spec.b[layer - 1] - spec.lr * db
+            out[f"b{layer}_new"] = spec.b[layer - 1] if f"b{layer}" in spec.frozen else spec.b[layer - 1] - spec.lr * db
         if layer > 1:
             dadz = FUNCTIONS[names[layer - 2]][1](z[layer - 1])
             # δ_{l−1}[n, i] = Σ_j δ_l[n, j] · W_l[i, j] · f′(z_{l−1})[n, i]
@@ -111,10 +125,10 @@ def iteration(spec: Spec, X: Array, y: Array) -> dict[str, Any]:
 
 def relu_masks(spec: Spec, X: Array) -> list[Mask]:
     """Which hidden units are on (z > 0), per layer: a finite difference is only valid if these do not change."""
-    if spec.hidden_activation != "relu":
+    if "relu" not in _layers(spec):
         return []
     z, _ = forward(spec, X)
-    return [z[layer] > 0 for layer in range(1, len(spec.W))]
+    return [z[layer] > 0 for layer in range(1, len(spec.W) + 1)]
 
 
 def finite_differences(spec: Spec, X: Array, y: Array, h: float = 1e-5) -> dict[str, tuple[Array, Mask]]:
@@ -138,7 +152,7 @@ def finite_differences(spec: Spec, X: Array, y: Array, h: float = 1e-5) -> dict[
                     moved[r, c] += sign * h
                     W = [moved if kind == "W" and i == index else w for i, w in enumerate(spec.W)]
                     b = [moved if kind == "b" and i == index else v for i, v in enumerate(spec.b)]
-                    shifted = Spec(spec.hidden_activation, spec.output_activation, spec.loss, spec.lr, W, b)
+                    shifted = replace(spec, W=W, b=b)
                     losses.append(loss(shifted, X, y))
                     masks = relu_masks(shifted, X)
                     if any(not np.array_equal(m0, m1) for m0, m1 in zip(base, masks, strict=True)):

@@ -11,6 +11,7 @@ from tuinet.app.panes import MatrixPane
 from tuinet.app.session import Cursor
 from tuinet.engine import NetConfig, build
 from tuinet.engine.history import History
+from tuinet.words.names import label as label_of
 from tuinet.words.numbers import fmt
 
 PANE_OF = {
@@ -41,7 +42,7 @@ def expected(values: np.ndarray, filled: int | None = None, digits: int = 3) -> 
 
 
 def shown(app, name: str) -> list[list[str]]:
-    label = app.view.trace.label(name)
+    label = label_of(app.view.trace, name)
     return read_matrix(pane_text(app, f"#pane-{PANE_OF[name]}"), label)
 
 
@@ -119,7 +120,7 @@ async def test_cell_stepping_fills_a_product_cell_by_cell() -> None:
         assert shown(app, "z1") == expected(trace["z1"], filled=3)
         equation = pane_text(app, "#equation")
         z = trace["z1"][0, 2]
-        assert "z1[0,2] = a0[0,:]·W1[:,2]" in equation
+        assert "z1[0,2] = Σ_i a0[0,i]·W1[i,2]" in equation  # row 0 of a0 times column 2 of W1, term by term
         assert equation.rstrip().endswith(fmt(float(z), 3))
         await pilot.press("comma")
         await pilot.pause()
@@ -236,7 +237,7 @@ async def test_multilayer_bias_net_numbers_match() -> None:
         await pilot.pause()
         trace = reference_trace(2, config)
         for name in ("z3", "delta1", "db2", "dW3"):
-            label = trace.label(name)
+            label = label_of(trace, name)
             pane = {"z": "activations", "d": "deltas" if name.startswith("delta") else "updates"}[name[0]]
             assert read_matrix(pane_text(app, f"#pane-{pane}"), label) == expected(trace[name]), name
 

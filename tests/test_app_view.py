@@ -17,6 +17,7 @@ from tuinet.app.session import Session
 from tuinet.app.shown import Role
 from tuinet.app.view import StepView, build_view
 from tuinet.engine import NetConfig, Trace, build
+from tuinet.words.names import label as label_of
 from tuinet.words.numbers import fmt
 
 CONFIGS = [
@@ -79,7 +80,7 @@ def check_view(view: StepView, trace: Trace, cursor: Cursor) -> None:
                 else Role.NONE
             )
             assert shown.role is role, name
-            assert shown.label == trace.label(name)
+            assert shown.label == label_of(trace, name)
     if op is not None:
         for name in op.names:  # the stage: what the operation read, never the weights it is writing
             assert np.array_equal(view.shown(name, standing=False).values, trace[name], equal_nan=True)

@@ -15,6 +15,7 @@ from tuinet.app import make_app
 from tuinet.app.panes import MatrixPane
 from tuinet.app.sessionfile import load
 from tuinet.app.why import WhyScreen
+from tuinet.app.whyfacts import GradFacts, OuterFacts, SignFacts
 from tuinet.engine import NetConfig, build
 from tuinet.engine.history import History
 from tuinet.words.numbers import fmt
@@ -166,3 +167,28 @@ async def test_loading_a_bad_session_keeps_the_current_one(tmp_path: Path, conte
         assert app.view.cursor == app.session.complete(2)
         notices = [n.message for n in app._notifications]
         assert any("session file" in m and "\n" not in m for m in notices)
+
+
+async def test_the_open_why_view_and_its_choices_live_in_the_session() -> None:
+    """o, c, a click on a tab, . and ] change the session's state; the view carries the open tab's facts only."""
+    app = make_app(NetConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "o", "full_stop")
+        await pilot.pause()
+        assert app.session.why == "outer" and app.session.why_picks["outer"].index == 1
+        assert isinstance(app.view.why, OuterFacts) and app.view.why.n == 1
+        assert "sample n = 1 (dataset row 1) of 4" in why_text(app, "outer")
+        await pilot.press("c")  # the why screen's own c: another tab
+        await pilot.pause()
+        assert app.session.why == "gradcheck" and isinstance(app.view.why, GradFacts)
+        await pilot.click("#--content-tab-signs")
+        await pilot.pause()
+        assert app.session.why == "signs" and isinstance(app.view.why, SignFacts)
+        await pilot.press("right_square_bracket")  # signs' layer: 2 (the output, after an update) → 1
+        await pilot.pause()
+        assert app.session.why_layer("signs") == 1 and app.session.why_layer("outer") == 2
+        assert "∂C/∂W1[0,0] = Σ_n a0[n,0]·δ1[n,0]" in why_text(app, "signs")
+        assert app.current_state().view == "signs"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.why is None and app.view.why is None and app.current_state().view is None

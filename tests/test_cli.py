@@ -27,11 +27,11 @@ def test_json_top_level_keys(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_json_trace_keys(capsys: pytest.CaptureFixture[str]) -> None:
-    """--trace adds one object per step with `step` and exactly Trace.json_keys(); loss is a number."""
+    """--trace adds one object per step with `step` and exactly Trace.schema.json_keys; loss is a number."""
     report = run_json(capsys, "--steps", "2", "--trace", "--bias", "--hidden", "3,2")
     assert list(report) == [*TOP_KEYS, "trace"]
     network = build(NetConfig(bias=True, hidden=(3, 2)))
-    keys = network.step(network.init_params(), 1).json_keys()
+    keys = network.step(network.init_params(), 1).schema.json_keys
     assert "b3" in keys and "db1" in keys
     assert [step["step"] for step in report["trace"]] == [1, 2]
     for step in report["trace"]:
@@ -79,7 +79,7 @@ def test_trace_matches_network_step(capsys: pytest.CaptureFixture[str]) -> None:
     params = network.init_params()
     for step in report["trace"]:
         trace = network.step(params, step["step"])
-        for key in trace.json_keys():
+        for key in trace.schema.json_keys:
             expected = trace.loss if key == "loss" else trace[key].tolist()
             assert step[key] == expected, key
         L = network.L

@@ -17,6 +17,7 @@ from tests.cli_run import DIVERGES, run_json
 from tests.screen import pane_text, read_matrix
 from tuinet.app import TuinetApp, make_app
 from tuinet.engine import History, NetConfig, Params, Trace, build
+from tuinet.words.names import label
 from tuinet.words.numbers import fmt
 
 DIVERGING = NetConfig(hidden=(), output_activation="linear", lr=10.0)
@@ -48,7 +49,7 @@ def assert_panes_match(app: TuinetApp, trace: Trace) -> list[str]:
     for pane, names in PANE_NAMES.items():
         text = text_of(app, f"#pane-{pane}")
         for name in names:
-            shown = read_matrix(text, trace.label(name))
+            shown = read_matrix(text, label(trace, name))
             assert shown == as_shown(trace[name]), (name, shown)  # a wrapped or clipped cell fails here
             cells += [cell for row in shown for cell in row]
     return cells

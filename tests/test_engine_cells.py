@@ -9,6 +9,8 @@ from tests.engine_cases import random_network, with_random_biases
 from tests.engine_reference import FUNCTIONS, Array
 from tuinet.engine import NetConfig, OpKind, Trace, build
 from tuinet.words.cells import Cell, Region, cell_count, cell_index, cell_position, explain_cell
+from tuinet.words.formulas import formula
+from tuinet.words.names import label as label_of
 from tuinet.words.numbers import fmt
 
 DIGITS = 3
@@ -31,7 +33,7 @@ def covered(matrix: Array, region: Region) -> set[tuple[int, int]]:
 
 
 def region_text(trace: Trace, name: str, region: Region) -> str:
-    label = trace.label(name)
+    label = label_of(trace, name)
     return f"{label}[{region.i},:]" if region.kind == "row" else f"{label}[:,{region.j}]"
 
 
@@ -44,7 +46,7 @@ def check_every_cell(trace: Trace) -> int:
             row, col = cell_position(trace, op, index)
             assert cell_index(trace, op, row, col) == index
             cell = explain_cell(trace, op, row, col, digits=DIGITS)
-            where = f"{op.formula} cell ({row}, {col})"
+            where = f"{formula(op, trace)} cell ({row}, {col})"
             assert cell.value == result[row, col] or (np.isnan(cell.value) and np.isnan(result[row, col])), where
             assert cell.highlights[op.result] == Region("cell", row, col), where
             assert fmt(cell.value, 4 if op.kind is OpKind.LOSS else DIGITS) in cell.text, (where, cell.text)
@@ -83,8 +85,7 @@ def _check_kind(trace: Trace, kind: OpKind, cell: Cell, where: str) -> None:
     elif kind is OpKind.ACTIVATION:
         (z,) = op.operands
         assert cell.inputs == (trace[z.name][row, col],) and cell.highlights[z.name] == Region("cell", row, col)
-        name = {"σ": "sigmoid", "tanh": "tanh", "relu": "relu", "id": "linear"}[op.symbol]
-        expected = float(FUNCTIONS[name][0](np.array([[cell.inputs[0]]]))[0, 0])
+        expected = float(FUNCTIONS[op.activation][0](np.array([[cell.inputs[0]]]))[0, 0])
         assert np.isclose(cell.value, expected, rtol=1e-14, atol=0), where
     elif kind is OpKind.ELEMENTWISE:
         first, second = op.operands
@@ -105,6 +106,11 @@ def _check_kind(trace: Trace, kind: OpKind, cell: Cell, where: str) -> None:
         assert row == 0 and cell.highlights[d.name] == Region("col", j=col)
         np.testing.assert_array_equal(cell.inputs, trace[d.name][:, col])
         assert np.isclose(cell.value, sum(cell.inputs), rtol=1e-13, atol=1e-300), where
+    elif op.frozen:  # W′ = W: a frozen parameter's update reads W alone
+        assert kind is OpKind.UPDATE
+        (W,) = op.operands
+        assert cell.inputs == (trace[W.name][row, col],) and cell.value == cell.inputs[0], where
+        assert cell.highlights[W.name] == Region("cell", row, col)
     else:
         assert kind is OpKind.UPDATE
         W, dW = op.operands

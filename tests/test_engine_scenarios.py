@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -108,6 +109,7 @@ def test_per_layer_activations() -> None:
     [
         ({"activations": ("tanh",)}, "--activations needs one activation per layer (2"),
         ({"activations": ("tanh", "softmax")}, "--activations must each be one of"),
+        ({"activations": ("tanh", "relu"), "activation": "tanh"}, "give --activations or --activation/"),
         ({"frozen": ("W3",)}, "--freeze takes W1…W2, b1…b2, W or b, got 'W3'"),
         ({"frozen": ("b1",)}, "this network has no biases"),
         ({"biases": (((0.0,),),)}, "explicit biases need a network with biases"),
@@ -199,3 +201,15 @@ def test_words_follow_the_loss_kind_and_frozen_facts() -> None:
     mean_trace = mean.step(mean.init_params(), 1)
     mean_delta = explain_cell(mean_trace, mean.schedule[6], 1, 0)
     assert mean_delta.text.startswith("δ2[1,0] = (e[1,0] ÷ 4) × σ′(z2)[1,0]")
+
+
+def test_a_session_with_inline_data_saves_its_dataset_name_as_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that happens to share the scenario's name is not the data: the name is not turned into a path."""
+    from tuinet.app.session import Session
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mazur").write_text("not this\n", encoding="utf-8")
+    saved = Session(MAZUR).saved("dark")
+    assert saved.config == MAZUR and loads(to_json(saved)).config == MAZUR

@@ -10,6 +10,7 @@ import pytest
 from tests.engine_cases import random_network, with_random_biases
 from tests.engine_reference import FUNCTIONS, Array
 from tuinet.engine import NetConfig, Network, Operation, OpKind, Phase, Trace, build
+from tuinet.words.formulas import formula, formula_in, shapes, shapes_in
 
 # DESIGN.md's table for the default net, as the engine writes it (′ for the derivative and the updated
 # weight: "W2′ = W2 − lr·dW2" is the table's "W2 ← W2 − lr·dW2").
@@ -39,9 +40,13 @@ DEFAULT_SCHEDULE = [
 
 def test_default_schedule_is_the_design_table() -> None:
     """z1, a1, z2, a2, e, loss, δ2, dW2, δ1, dW1, W2′, W1′ — with DESIGN.md's formulas and shapes."""
-    schedule = build(NetConfig()).schedule
+    net = build(NetConfig())
+    schedule, schema = net.schedule, net.schema
     got = [
-        (op.phase.value, op.kind.value, op.result, [(o.name, o.transpose) for o in op.operands], op.formula, op.shapes)
+        (
+            *(op.phase.value, op.kind.value, op.result, [(o.name, o.transpose) for o in op.operands]),
+            *(formula_in(op, schema), shapes_in(op, schema)),
+        )
         for op in schedule
     ]
     assert got == DEFAULT_SCHEDULE
@@ -52,9 +57,19 @@ def test_default_schedule_is_the_design_table() -> None:
     assert schedule[10].scale == schedule[11].scale == 1.0
 
 
+class _Written:
+    """An operation with its words (tuinet.words.formulas), for the assertions below."""
+
+    def __init__(self, op: Operation, net: Network) -> None:
+        self.op, self.formula, self.shapes = op, formula_in(op, net.schema), shapes_in(op, net.schema)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.op, name)
+
+
 def test_bias_and_mean_loss_operations() -> None:
     net = build(NetConfig(bias=True, loss="mean", lr=0.5))
-    by_result = {op.result: op for op in net.schedule}
+    by_result = {op.result: _Written(op, net) for op in net.schedule}
     assert by_result["z1"].formula == "z1 = a0 · W1 + b1" and by_result["z1"].bias == "b1"
     assert by_result["z1"].shapes == "(4×3)·(3×4) + (1×4) → (4×4)"
     assert by_result["db2"].kind is OpKind.REDUCE and by_result["db2"].shapes == "(4×1) → (1×1)"
@@ -90,16 +105,16 @@ def _check_schedule(net: Network, trace: Trace) -> None:
         assert op.result in trace, op
         # Operands are inputs or results of earlier operations: the schedule is a valid order.
         for name in op.names[:-1]:
-            assert name in trace and name in known, (op.formula, name)
+            assert name in trace and name in known, (formula(op, trace), name)
         assert op.result not in known, f"{op.result} is produced twice"
         known.add(op.result)
         # The shapes text names each operand's stored shape (ᵀ when transposed), then the result's.
-        shapes = [((int(r), int(c)), t == "ᵀ") for r, c, t in _SHAPE.findall(op.shapes)]
+        found = [((int(r), int(c)), t == "ᵀ") for r, c, t in _SHAPE.findall(shapes(op, trace))]
         expected = [(trace[o.name].shape, o.transpose) for o in op.operands]
         expected += [(trace[n].shape, False) for n in (op.bias, op.gate) if n is not None]
         expected.append((trace[op.result].shape, False))
-        assert shapes == expected, (op.formula, op.shapes)
-        assert op.shapes.split(" → ")[-1] == "({}×{})".format(*trace[op.result].shape)
+        assert found == expected, (formula(op, trace), shapes(op, trace))
+        assert shapes(op, trace).split(" → ")[-1] == "({}×{})".format(*trace[op.result].shape)
         np.testing.assert_allclose(_evaluate(op, trace), trace[op.result], rtol=1e-12, atol=1e-300)
     produced = {op.result for op in schedule}
     assert produced | _inputs(net) == set(trace.matrices), "every trace matrix is an input or one operation's result"
@@ -114,8 +129,7 @@ def _evaluate(op: Operation, trace: Trace) -> Array:
             result = result + trace[op.bias]
         return np.asarray(result * trace[op.gate] if op.gate is not None else result, dtype=np.float64)
     if op.kind is OpKind.ACTIVATION:
-        name = {"σ": "sigmoid", "tanh": "tanh", "relu": "relu", "id": "linear"}[op.symbol]
-        return FUNCTIONS[name][0](args[0])
+        return FUNCTIONS[op.activation][0](args[0])
     if op.kind is OpKind.ELEMENTWISE:
         return args[0] - args[1] if op.result == "e" else np.asarray(op.scale * args[0] * args[1])
     if op.kind is OpKind.LOSS:
@@ -123,7 +137,7 @@ def _evaluate(op: Operation, trace: Trace) -> Array:
     if op.kind is OpKind.REDUCE:
         return np.asarray(args[0].sum(axis=0, keepdims=True), dtype=np.float64)
     assert op.kind is OpKind.UPDATE
-    return np.asarray(args[0] - op.scale * args[1])
+    return np.asarray(args[0] if op.frozen else args[0] - op.scale * args[1])
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -12,6 +12,7 @@ import pytest
 from tests.engine_cases import describe, random_network, spec_of, with_random_biases
 from tests.engine_reference import Array, iteration, tutorial
 from tuinet.engine import NetConfig, Network, Params, Trace, build
+from tuinet.words.names import label
 
 
 def _next_params(net: Network, trace: Trace) -> Params:
@@ -139,11 +140,11 @@ def test_trace_records_the_iteration_and_rows() -> None:
     net = build(NetConfig())
     trace = net.step(net.init_params(), 7)
     assert trace.iteration == 7 and trace.rows == (0, 1, 2, 3) and trace.layers == 2 and not trace.bias
-    assert trace.json_keys() == [
+    assert list(trace.schema.json_keys) == [
         *("a0", "z1", "a1", "z2", "a2", "W1", "W2", "e", "delta1", "delta2", "dW1", "dW2", "loss"),
     ]
-    assert set(trace.json_keys()) <= set(trace.matrices)
-    assert trace.label("delta2") == "δ2" and trace.label("W1_new") == "W1′" and trace.label("dadz1") == "σ′(z1)"
+    assert set(trace.schema.json_keys) <= set(trace.matrices)
+    assert label(trace, "delta2") == "δ2" and label(trace, "W1_new") == "W1′" and label(trace, "dadz1") == "σ′(z1)"
 
 
 def _flat(params: Params) -> tuple[Array, ...]:

@@ -14,11 +14,16 @@ import numpy as np
 import pytest
 
 from tests.cli_run import run
+from tuinet.cli.command import export_command
 from tuinet.cli.export import MAX_ITERATION
 from tuinet.engine import NetConfig, Network, Params, build
 from tuinet.engine.datasets import Dataset
 from tuinet.engine.history import History
 from tuinet.words.export import ExportError, export_markdown, export_python
+from tuinet.words.names import label
+from tuinet.words.notation import get_profile
+from tuinet.words.reasons import explain
+from tuinet.words.terms import Facts
 
 CONFIGS: dict[str, tuple[NetConfig, int]] = {
     "default": (NetConfig(), 1),
@@ -120,12 +125,15 @@ def test_markdown_shows_every_operation_and_the_loss(name: str) -> None:
     text = export_markdown(net, trace)
     assert text.startswith(f"# tuinet — iteration {iteration}\n")
     for op in trace.schedule:
-        assert f"### {op.index + 1}. {op.phase} — `{op.formula}`" in text
-        assert f"`{op.shapes}`" in text
+        # The handout calls the screen's words (words/reasons.py): the same formula, shapes and reason.
+        reason = explain(op, trace, Facts.of(net), get_profile("tuinet"))
+        assert f"### {op.index + 1}. {op.phase} — `{reason.formula}`" in text
+        assert f"`{reason.shapes}`" in text
+        assert all(f"- why: {line}" in text for line in reason.full)
     assert f"**C = {trace.loss!r}**" in text
     for key in trace.matrices:
         if key != "loss":
-            assert f"**{trace.label(key)}" in text, key
+            assert f"**{label(trace, key)}" in text, key
     assert text.count("For example: `") == sum(op.kind in ("matmul", "update") for op in trace.schedule)
 
 
@@ -143,7 +151,7 @@ def test_cli_exports_a_script_to_stdout(capsys: pytest.CaptureFixture[str]) -> N
     code, out, err = run(capsys, "export", "--hidden", "3", "--bias", "--iteration", "4")
     assert (code, err) == (0, "")
     net = build(NetConfig(hidden=(3,), bias=True))
-    assert out == export_python(net, History(net), 4)
+    assert out == export_python(net, History(net), 4, export_command(net.config, 4, "py"))
     assert "Written by: tuinet export --hidden 3 --bias --iteration 4 --format py" in out
 
 
@@ -152,7 +160,8 @@ def test_cli_exports_markdown_to_a_file(capsys: pytest.CaptureFixture[str], tmp_
     code, out, err = run(capsys, "export", "--batch", "1", "--iteration", "7", "--format", "md", "-o", str(target))
     assert (code, out, err) == (0, "", "")
     net = build(NetConfig(batch="1"))
-    assert target.read_text(encoding="utf-8") == export_markdown(net, History(net).trace(7))
+    command = export_command(net.config, 7, "md")
+    assert target.read_text(encoding="utf-8") == export_markdown(net, History(net).trace(7), command=command)
 
 
 def assert_one_line_error(code: int, out: str, err: str, needle: str) -> None:

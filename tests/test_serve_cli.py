@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tuinet.cli import main
+from tuinet.errors import TuinetError
 from tuinet.serve import web
 from tuinet.serve.auth import Credentials, Role, Throttle
 from tuinet.serve.hostkey import data_dir, load_host_key
@@ -87,20 +88,55 @@ def test_bad_class_options_fail_before_listening(capsys: pytest.CaptureFixture[s
 
 def test_credentials_decide_the_role() -> None:
     """The class password makes a student, the teacher's a teacher, anything else nobody."""
-    credentials = Credentials("class", "teach")
-    assert credentials.role_for_password("class") is Role.STUDENT
-    assert credentials.role_for_password("teach") is Role.TEACHER
-    assert credentials.role_for_password("Class") is None
+    credentials = Credentials("class-password", "teach-me-now")
+    assert credentials.role_for_password("class-password") is Role.STUDENT
+    assert credentials.role_for_password("teach-me-now") is Role.TEACHER
+    assert credentials.role_for_password("Class-password") is None
     assert credentials.role_for_password("") is None
 
 
-def test_throttle_locks_out_after_the_limit() -> None:
-    throttle = Throttle(limit=2, window=60, lockout=0.2)
-    assert not throttle.failed("10.0.0.1")
-    assert throttle.failed("10.0.0.1")
-    assert throttle.locked("10.0.0.1") and not throttle.locked("10.0.0.2")
-    time.sleep(0.25)
-    assert not throttle.locked("10.0.0.1")
+@pytest.mark.parametrize(
+    ("class_password", "teacher_password", "message"),
+    [
+        ("a", None, "too short"),
+        ("abcdefg", None, "too short"),
+        ("class-password", "short", "too short"),
+        ("class-password", "class-password", "near-copy"),
+        ("class-password", "class-password2", "near-copy"),
+        ("class-password", "CLASS-PASSWORD", "near-copy"),
+        ("class-password", "class-passwerd", "near-copy"),
+    ],
+)
+def test_weak_passwords_are_refused(class_password: str, teacher_password: str | None, message: str) -> None:
+    """A password shorter than 8, or a teacher's password that is a near-copy of the class's, is one line."""
+    with pytest.raises(TuinetError, match=message):
+        Credentials(class_password, teacher_password)
+
+
+def test_weak_password_on_the_command_line_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--ssh", "--password", "a"]) == 2
+    assert capsys.readouterr().err.strip() == "tuinet: error: the class password is too short: at least 8 characters"
+
+
+def test_throttle_slows_an_address_and_everyone() -> None:
+    """Failures raise the delay factor for that address (and all, past the global limit); never a lockout."""
+    throttle = Throttle(limit=4, window=60, global_limit=10)
+    assert throttle.factor("10.0.0.1") == 1
+    for _ in range(4):
+        throttle.failed("10.0.0.1")
+    assert throttle.hot("10.0.0.1") and not throttle.hot("10.0.0.2")
+    assert throttle.factor("10.0.0.1") > 1 and throttle.factor("10.0.0.2") == 1
+    for n in range(6):
+        throttle.failed(f"10.0.1.{n}")  # many addresses, each failing once: a botnet
+    assert throttle.factor("10.0.0.2") == 8
+
+
+def test_abbreviated_forbidden_options_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse takes --loa for --load: every prefix of a forbidden option is refused too."""
+    for option in ("--loa", "--lo=x.json", "--serv", "--follow-f", "--max-u"):
+        assert main(["serve", "--ssh", "--", option, "x"]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 5 and all("cannot be given to served apps" in line for line in errors)
 
 
 def test_host_key_location_and_private_permissions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

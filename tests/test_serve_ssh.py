@@ -44,20 +44,35 @@ async def test_keys_are_accepted_and_unknown_keys_refused(tmp_path: Path) -> Non
             )
 
 
-async def test_wrong_password_refused_and_throttled(tmp_path: Path) -> None:
-    """A wrong password is refused; after too many failures the address is locked out, even with the right one."""
+async def test_wrong_passwords_cannot_lock_out_the_class(tmp_path: Path) -> None:
+    """Wrong passwords are refused and slow that address down, but the right one from it still gets in."""
     from tuinet.serve.auth import Throttle
 
-    async with classroom(tmp_path, throttle=Throttle(limit=3, window=60, lockout=60)) as server:
-        for _ in range(3):
+    throttle = Throttle(limit=3, window=60)
+    async with classroom(tmp_path, throttle=throttle) as server:
+        for _ in range(5):
             with pytest.raises(asyncssh.PermissionDenied):
                 await asyncssh.connect(
-                    "127.0.0.1", server.port, username="s", password="nope", known_hosts=None, client_keys=None
+                    "127.0.0.1", server.port, username="s", password="nope-nope", known_hosts=None, client_keys=None
                 )
-        with pytest.raises(asyncssh.DisconnectError, match="failed logins"):
+        assert throttle.hot("127.0.0.1") and throttle.factor("127.0.0.1") > 1
+        conn = await asyncssh.connect(
+            "127.0.0.1", server.port, username="s", password=CLASS_PASSWORD, known_hosts=None, client_keys=None
+        )
+        conn.close()
+
+
+async def test_unknown_keys_count_as_failed_attempts(tmp_path: Path) -> None:
+    """A client offering key after key is dropped after max_auth_failures, like wrong passwords."""
+    known = asyncssh.generate_private_key("ssh-ed25519")
+    strangers = [asyncssh.generate_private_key("ssh-ed25519") for _ in range(8)]
+    credentials = Credentials(None, None, [known.convert_to_public()])
+    async with classroom(tmp_path, credentials=credentials, max_auth_failures=3) as server:
+        with pytest.raises(asyncssh.DisconnectError, match="too many failed logins"):
             await asyncssh.connect(
-                "127.0.0.1", server.port, username="s", password=CLASS_PASSWORD, known_hosts=None, client_keys=None
+                "127.0.0.1", server.port, username="s", known_hosts=None, agent_path=None, client_keys=strangers
             )
+        assert server.settings.throttle.factor("127.0.0.1") >= 1 and server.settings.throttle._failures
 
 
 async def test_exec_subsystem_and_forwarding_are_refused(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pytest
 from tests.pty_app import PtyApp, iteration_shown
 from tuinet.app.session import Cursor, Granularity, Session
 from tuinet.engine import NetConfig
+from tuinet.words.names import label as label_of
 from tuinet.words.numbers import fmt
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty") or sys.platform == "win32", reason="needs a POSIX pty")
@@ -53,8 +54,11 @@ def assert_terminal_restored(app: PtyApp) -> None:
     assert app.tty_attributes() == app.initial_tty_attributes, "the tty was left in raw mode"
 
 
-def assert_gone(app: PtyApp, timeout: float = 3.0) -> int:
-    """The program and everything it started exited within ``timeout``; return its exit status."""
+def assert_gone(app: PtyApp, timeout: float = 8.0) -> int:
+    """The program and everything it started exited within ``timeout``; return its exit status.
+
+    A hang is forever: the margin only has to cover a slow shutdown on a loaded 2-core machine (3 s was not).
+    """
     started = time.monotonic()
     code = app.wait_exit(timeout)
     assert code is not None, f"still running {timeout:.0f} s later; the screen shows:\n{app.text()}"
@@ -72,7 +76,7 @@ def expected_status(session: Session, cursor: Cursor, cell_mode: bool) -> str:
     if cursor.op < 0:
         return head + " · start"
     op = session.schedule[cursor.op]
-    label = session.history.trace(cursor.iteration).label(op.result)
+    label = label_of(session.history.trace(cursor.iteration), op.result)
     text = f"{head} · {op.phase} · op {op.index + 1}/{len(session.schedule)} {label}"
     if cell_mode or cursor.cells < session.size(cursor.op):
         text += f" · cell {cursor.cells}/{session.size(cursor.op)}"

@@ -27,7 +27,7 @@ def test_trace_numbers_per_step(config: NetConfig) -> None:
     """The size guard counts exactly the numbers a traced step prints."""
     network = build(config)
     trace = network.step(network.init_params(), 1)
-    assert trace_numbers_per_step(network) == sum(trace[key].size for key in trace.json_keys())
+    assert trace_numbers_per_step(network) == sum(trace[key].size for key in trace.schema.json_keys)
 
 
 def test_limits() -> None:
@@ -102,11 +102,11 @@ def test_floats_round_trip_exactly() -> None:
 
 
 def test_trace_json() -> None:
-    """One traced step: `step`, then the matrices of Trace.json_keys() as lists of rows."""
+    """One traced step: `step`, then the matrices of Trace.schema.json_keys as lists of rows."""
     network = build(NetConfig(hidden=(2,)))
     trace = network.step(network.init_params(), 3)
     entry = json.loads(trace_json(trace))
-    assert list(entry) == ["step", *trace.json_keys()]
+    assert list(entry) == ["step", *trace.schema.json_keys]
     assert entry["step"] == 3 and entry["loss"] == trace.loss
     assert entry["W1"] == trace["W1"].tolist()
 

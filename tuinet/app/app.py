@@ -23,14 +23,26 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from tuinet.app.actions.explain import ExplainActions
 from tuinet.app.actions.files import FileActions
 from tuinet.app.actions.stepping import SteppingActions
 from tuinet.app.actions.views import ViewActions
 from tuinet.app.bindings import BINDINGS
-from tuinet.app.follow import Classroom
+from tuinet.app.follow import (
+    REJOIN_STATUS,
+    REPAINT_MARKER,
+    ClassNotice,
+    Classroom,
+    LinkLost,
+    RejoinRequested,
+    RepaintRequested,
+    TeacherMoved,
+    session_for,
+)
 from tuinet.app.layout import PANES
 from tuinet.app.pace import DEFAULT_SPEED
 from tuinet.app.panes import MatrixPane, StagePane
+from tuinet.app.profiles import notation_for
 from tuinet.app.readercursor import reader_cursor
 from tuinet.app.session import Cursor, Session
 from tuinet.app.sessionfile import SavedSession
@@ -39,6 +51,7 @@ from tuinet.app.status import EquationPane, PaneBar, StatusBar
 from tuinet.app.themes import THEME_NAMES, THEMES, apply_no_color, resolve_theme
 from tuinet.app.view import StepView, build_view
 from tuinet.engine import NetConfig, Network
+from tuinet.words.export import CommandLine
 
 __all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
 
@@ -50,7 +63,7 @@ JUMP_CHUNK = 2_000
 """Iterations computed per slice of a long jump, so the worker yields the history lock often."""
 
 
-class TuinetApp(SteppingActions, FileActions, ViewActions):
+class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
     """Step through backprop: iteration, operation or matrix cell at a time."""
 
     CSS_PATH = "app.tcss"
@@ -117,6 +130,8 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
 
     def on_mount(self) -> None:
         self._reader_widgets = (self.query_one(StagePane), self.query_one(EquationPane))
+        if self.classroom is not None:
+            self.classroom.limit(self.session)
         if self._saved is not None:
             self.apply_saved(self._saved)
         self._publish()
@@ -216,7 +231,7 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
 
     def watch_view(self, view: StepView | None) -> None:
         if self.classroom is not None:
-            self.classroom.view_changed(view)
+            self.classroom.publish(view)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.classroom is not None:
@@ -225,12 +240,40 @@ class TuinetApp(SteppingActions, FileActions, ViewActions):
 
     def action_follow(self, following: bool) -> None:
         if self.classroom is not None:
-            self.classroom.set_following(following)
+            self.classroom.follow_pressed()
+
+    def on_teacher_moved(self, message: TeacherMoved) -> None:
+        session = session_for(message.config, self.session)
+        if session is None:
+            return
+        if session is not self.session:
+            self.replace_session(session)
+        if session.fits(message.cursor):  # a teacher's line is checked, never trusted
+            self.show_cursor(message.cursor, message.cell_mode)
+
+    def on_link_lost(self, message: LinkLost) -> None:
+        self.notify("the teacher's screen is no longer shared", title="Class")
+        self.refresh_bindings()
+
+    def on_class_notice(self, message: ClassNotice) -> None:
+        self.notify(message.text, title="Class", timeout=message.timeout)
+
+    def on_rejoin_requested(self, message: RejoinRequested) -> None:
+        self.exit(return_code=REJOIN_STATUS)
+
+    def on_repaint_requested(self, message: RepaintRequested) -> None:
+        # The server starts a joiner's stream at the marker; the full frame after it covers the screen.
+        if self._driver is not None:
+            self._driver.write(REPAINT_MARKER.decode("ascii"))
+        self.screen.refresh()
 
     # -- the palette ----------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Screenshot writes an SVG into the user's Downloads: a served app runs on someone else's machine.
+            if self.classroom is None or command.title != "Screenshot":
+                yield command
         yield SystemCommand("Keys", "Show every key and how to read the panes", self.action_help)
         yield SystemCommand("Go to iteration", "Jump to iteration N", self.action_jump)
         yield SystemCommand("Reset", "Back to the start of iteration 1", self.action_reset)
@@ -250,6 +293,8 @@ def make_app(
     classroom: Classroom | None = None,
     speed: int = DEFAULT_SPEED,
     keymap: Mapping[str, str] | None = None,
+    notation: str = "tuinet",
+    command_line: CommandLine | None = None,
 ) -> TuinetApp:
     """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
 
@@ -258,8 +303,10 @@ def make_app(
     """
     if saved is not None:
         config, theme, digits = saved.config, saved.theme, saved.digits
-    return TuinetApp(
-        Session(config, network),
+    session = Session(config, network)
+    session.notation = notation_for(session.network, notation)
+    app = TuinetApp(
+        session,
         theme=theme,
         digits=digits,
         saved=saved,
@@ -267,3 +314,5 @@ def make_app(
         speed=speed,
         keymap=keymap,
     )
+    app.command_line = command_line
+    return app

@@ -1,19 +1,24 @@
-"""The app's side of classroom serving: what a served app may do, and follow-the-teacher mode.
+"""The app's side of classroom serving: what a served app may do, and the link to the teacher.
 
-``tuinet serve`` starts each session's app with ``--served-as solo|teacher|student`` (and, in follow
-mode, ``--follow-fd N``: the app's end of a socket to the server's hub). A served app runs on the
-teacher's machine for someone else, so it never reads or writes files there: save, open and export
-are switched off.
+``tuinet serve`` starts each app with ``--served-as ROLE`` (and, in follow mode, ``--follow-fd N``, the
+app's end of a socket to the server). A served app runs on the teacher's machine for someone else,
+so it never reads or writes files there: save, open and export are off (and the palette's Screenshot).
 
-Follow mode: the engine is deterministic, so config + cursor is the whole state of a screen.
-- the teacher's app writes one JSON line per new view (views are already coalesced to at most
-  one per frame): ``{"config": {...}, "iteration": i, "op": k, "cells": c, "cell_mode": b}``;
-- a student's app reads those lines (``loop.add_reader``: no thread) and shows the latest one,
-  unless the student pressed ``f`` to explore alone; ``f`` again jumps back to the teacher. While
-  following, the keys that move the cursor are off (the footer shows them dimmed).
-A student's socket is read-only (the hub shuts it for reading), so nothing here can drive the teacher.
+Roles:
+- ``solo``: a student's own app, no teacher.
+- ``teacher``: writes one JSON line per new view (views are coalesced to one per frame already):
+  ``{"config": {...}, "iteration": i, "op": k, "cells": c, "cell_mode": b}``.
+- ``student``: a *shared renderer*. It is not one student's app: the server runs one per terminal
+  size class and fans its output out to every student of that class who is following. It shows
+  the latest teacher line; the server reads the keys of its viewers itself, so none arrive here.
+  It also gets REPAINT_LINE when a student joins (tuinet/classroom/protocol.py).
+- ``explorer``: a student's own app after ``f``. It starts where the teacher was (the first line
+  on its socket) and is then on its own; ``f`` ends it with REJOIN_STATUS, and the server puts the
+  student back on the shared view.
 
-This module imports no SSH library: the app knows only a file descriptor.
+Nothing here calls into the App: the link posts messages (TeacherMoved, LinkLost, …) through the
+ClassroomHost protocol, and the App's handlers decide what they do to the screen. The socket is
+read with ``loop.add_reader`` (no thread). This module imports no SSH library.
 """
 
 from __future__ import annotations
@@ -22,25 +27,86 @@ import asyncio
 import json
 import logging
 import socket
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from textual.message import Message
 
 from tuinet.app.session import Cursor, Session
 from tuinet.app.view import StepView
+from tuinet.classroom.protocol import REJOIN_STATUS, REPAINT_LINE, REPAINT_MARKER
 from tuinet.engine import NetConfig, TuinetError, build
 
-if TYPE_CHECKING:
-    from tuinet.app.app import TuinetApp
-
-__all__ = ["ROLES", "Classroom", "decode", "encode"]
+__all__ = [
+    "REJOIN_STATUS",
+    "REPAINT_MARKER",
+    "ROLES",
+    "ClassNotice",
+    "Classroom",
+    "ClassroomHost",
+    "LinkLost",
+    "RejoinRequested",
+    "RepaintRequested",
+    "TeacherMoved",
+    "decode",
+    "encode",
+    "session_for",
+]
 
 log = logging.getLogger("tuinet.follow")
 
-ROLES = ("solo", "teacher", "student")
+ROLES = ("solo", "teacher", "student", "explorer")
 FILE_ACTIONS = frozenset({"save", "load", "export"})
 """Off in every served app: they would read or write files on the server."""
-DRIVING_ACTIONS = frozenset({"step", "play", "speed", "jump", "reset"})
-"""Off while a student follows the teacher."""
+RENDERER_ACTIONS = frozenset({"follow", "quit"})
+"""All a shared renderer's footer shows: the server reads its viewers' keys, and acts on f and q only."""
 MAX_LINE = 4096
+SERVED_MAX_ITERATION = 100_000
+"""How far a served app may compute: a go-to 10,000,000 would hold a core for minutes."""
+
+
+# -- messages the link posts (the App handles them) ------------------------------------------
+
+
+@dataclass
+class TeacherMoved(Message):
+    """The teacher's screen is at ``cursor`` of the network ``config`` (a NetConfig's fields)."""
+
+    config: dict[str, Any]
+    cursor: Cursor
+    cell_mode: bool
+
+
+@dataclass
+class LinkLost(Message):
+    """The teacher's screen is no longer shared (the server or the teacher went away)."""
+
+
+@dataclass
+class RepaintRequested(Message):
+    """A student joined this shared renderer: write REPAINT_MARKER, then draw the whole screen."""
+
+
+@dataclass
+class RejoinRequested(Message):
+    """An explorer pressed ``f``: end this app with REJOIN_STATUS (the server shows the teacher again)."""
+
+
+@dataclass
+class ClassNotice(Message):
+    """A line for the user about the class."""
+
+    text: str
+    timeout: float = 3.0
+
+
+class ClassroomHost(Protocol):
+    """What the link needs of the app: somewhere to post its messages."""
+
+    def post_message(self, message: Message) -> bool: ...
+
+
+# -- the wire format ---------------------------------------------------------------------------
 
 
 def encode(config: NetConfig, cursor: Cursor, cell_mode: bool) -> bytes:
@@ -72,6 +138,21 @@ def decode(line: bytes) -> tuple[dict[str, Any], Cursor, bool] | None:
     return message["config"], Cursor(*numbers), bool(message.get("cell_mode"))
 
 
+def session_for(config: dict[str, Any], current: Session) -> Session | None:
+    """``current`` if it already runs ``config``, else a new session for it; None if it is unusable."""
+    if config == current.config.to_dict():
+        return current
+    try:
+        new = NetConfig.from_dict(config, max_units=current.config.max_units, where="teacher's config")
+        return Session(new, build(new), max_iteration=current.max_iteration)
+    except TuinetError as error:
+        log.info("follow: cannot use the teacher's network: %s", error)
+        return None
+
+
+# -- the link ------------------------------------------------------------------------------------
+
+
 class Classroom:
     """How a served app behaves; the app holds one when it was started by ``tuinet serve``."""
 
@@ -79,32 +160,37 @@ class Classroom:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
         self.role = role
-        self.following = role == "student" and follow_fd is not None
-        """A student's screen shows the teacher's (until ``f``)."""
         self._socket = socket.socket(fileno=follow_fd) if follow_fd is not None else None
-        self._app: TuinetApp | None = None
+        self._host: ClassroomHost | None = None
         self._buffer = bytearray()
-        self._latest: tuple[dict[str, Any], Cursor, bool] | None = None
         self._sent: bytes | None = None
 
     @property
     def linked(self) -> bool:
         return self._socket is not None
 
-    # -- wiring into the app ---------------------------------------------------------------
+    @property
+    def following(self) -> bool:
+        """Whether this screen shows the teacher's (a shared renderer with its link up)."""
+        return self.role == "student" and self.linked
 
-    def attach(self, app: TuinetApp) -> None:
-        """Start listening (student) or get ready to publish (teacher); called once the app is mounted."""
-        self._app = app
+    def limit(self, session: Session) -> None:
+        """Cap how far a served session may compute."""
+        session.max_iteration = min(session.max_iteration, SERVED_MAX_ITERATION)
+
+    def attach(self, host: ClassroomHost) -> None:
+        """Start listening (student, explorer) or get ready to publish (teacher); once the app is mounted."""
+        self._host = host
         if self._socket is None:
             return
-        if self.role == "student":
+        if self.role in ("student", "explorer"):
             self._socket.setblocking(False)
             asyncio.get_running_loop().add_reader(self._socket.fileno(), self._readable)
-            app.notify("following the teacher's screen — f explores on your own", title="Class", timeout=4)
+        if self.role == "student":
+            host.post_message(ClassNotice("following the teacher's screen — f explores on your own", 4))
         elif self.role == "teacher":
             self._socket.settimeout(0.5)
-            app.notify("you are the teacher: every student follows your screen", title="Class", timeout=4)
+            host.post_message(ClassNotice("you are the teacher: every student follows your screen", 4))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Textual's check_action: False hides a key, None shows it disabled."""
@@ -112,12 +198,18 @@ class Classroom:
             return False
         if action == "follow":
             wanted = bool(parameters[0]) if parameters else True
-            return self.role == "student" and self.linked and wanted != self.following
-        if self.following and action in DRIVING_ACTIONS:
-            return None
+            # A shared renderer shows "f Explore" (the server acts on it); an explorer "f Follow teacher".
+            return (self.role == "student" and not wanted) or (self.role == "explorer" and wanted)
+        if self.role == "student":
+            return action in RENDERER_ACTIONS  # hidden, not dimmed: at 80 columns "f Explore" must fit
         return True
 
-    def view_changed(self, view: StepView | None) -> None:
+    def follow_pressed(self) -> None:
+        """``f`` in an explorer: ask to rejoin the class."""
+        if self.role == "explorer" and self._host is not None:
+            self._host.post_message(RejoinRequested())
+
+    def publish(self, view: StepView | None) -> None:
         """The teacher publishes every new view; others do nothing."""
         if self.role != "teacher" or self._socket is None or view is None:
             return
@@ -132,20 +224,6 @@ class Classroom:
             self._socket = None
             return
         self._sent = line
-
-    def set_following(self, following: bool) -> None:
-        app = self._app
-        if app is None or self.role != "student":
-            return
-        self.following = following
-        if following:
-            app.action_pause()
-            app.notify("following the teacher again", title="Class", timeout=2)
-            if self._latest is not None:
-                self._apply(*self._latest)
-        else:
-            app.notify("exploring on your own — f follows the teacher again", title="Class", timeout=3)
-        app.refresh_bindings()
 
     # -- receiving ----------------------------------------------------------------------------
 
@@ -164,41 +242,27 @@ class Classroom:
         self._buffer += data
         *lines, rest = bytes(self._buffer).split(b"\n")
         self._buffer = bytearray(rest[:MAX_LINE])
-        for line in reversed(lines):  # only the newest valid message matters
+        if self._host is None:
+            return
+        if REPAINT_LINE.strip() in lines:
+            self._host.post_message(RepaintRequested())
+        if self.role == "explorer" and lines:  # handed to a student now (it may have been a warm spare)
+            self._host.post_message(ClassNotice("exploring on your own — f follows the teacher again", 4))
+        for line in reversed(lines):  # only the newest valid position matters
             message = decode(line)
             if message is not None:
-                self._latest = message
-                if self.following:
-                    self._apply(*message)
+                self._host.post_message(TeacherMoved(*message))
+                if self.role == "explorer":  # it only wanted the starting point
+                    self._close()
                 break
 
-    def _lost(self) -> None:
-        assert self._socket is not None
-        asyncio.get_running_loop().remove_reader(self._socket.fileno())
-        self._socket.close()
-        self._socket = None
-        self.following = False
-        if self._app is not None:
-            self._app.notify("the teacher's screen is no longer shared: you are on your own", title="Class")
-            self._app.refresh_bindings()
+    def _close(self) -> None:
+        if self._socket is not None:
+            asyncio.get_running_loop().remove_reader(self._socket.fileno())
+            self._socket.close()
+            self._socket = None
 
-    def _apply(self, config: dict[str, Any], cursor: Cursor, cell_mode: bool) -> None:
-        app = self._app
-        if app is None:
-            return
-        session = app.session
-        if config != session.config.to_dict():
-            try:
-                fields = {**config, "hidden": tuple(config.get("hidden", ()))}
-                new = NetConfig(**fields, max_units=session.config.max_units)
-                app.replace_session(Session(new, build(new)))
-            except (TuinetError, TypeError) as error:
-                log.info("follow: cannot use the teacher's network: %s", error)
-                return
-            session = app.session
-        if not 1 <= cursor.iteration <= session.max_iteration or not -1 <= cursor.op <= session.last_op:
-            return
-        limit = session.size(cursor.op) if cursor.op >= 0 else 0
-        if not 0 <= cursor.cells <= limit:
-            return
-        app.show_cursor(cursor, cell_mode)
+    def _lost(self) -> None:
+        self._close()
+        if self._host is not None and self.role == "student":
+            self._host.post_message(LinkLost())

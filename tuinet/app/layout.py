@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from tuinet.app.sessionfile import PANES
 from tuinet.engine import Network
+from tuinet.engine.schema import Role
 
 __all__ = ["PANES", "Layout", "layout_of"]
 
@@ -26,33 +27,19 @@ class Layout:
 
 
 def _pane_names(network: Network) -> dict[str, tuple[str, ...]]:
-    L, bias = network.L, network.config.bias
-    layers = range(1, L + 1)
-    weights = tuple(n for layer in layers for n in (f"W{layer}", *((f"b{layer}",) if bias else ())))
-    updates = tuple(f"dW{layer}" for layer in layers)
-    updates += tuple(f"db{layer}" for layer in layers) if bias else ()
-    updates += tuple(f"W{layer}_new" for layer in layers)
-    updates += tuple(f"b{layer}_new" for layer in layers) if bias else ()
+    schema, layers = network.schema, range(1, network.L + 1)
     return {
         "inputs": ("a0", "y"),
-        "weights": weights,
-        "activations": tuple(n for layer in layers for n in (f"z{layer}", f"a{layer}")),
-        "deltas": ("e", *(n for layer in reversed(layers) for n in (f"dadz{layer}", f"delta{layer}"))),
-        "updates": updates,
+        "weights": tuple(n for layer in layers for n in schema.at(layer, Role.W, Role.B)),
+        "activations": tuple(n for layer in layers for n in schema.at(layer, Role.Z, Role.A)),
+        "deltas": ("e", *(n for layer in reversed(layers) for n in schema.at(layer, Role.DADZ, Role.DELTA))),
+        "updates": schema.names(Role.DW, Role.DB, Role.W_NEW, Role.B_NEW),
     }
 
 
 def layout_of(network: Network) -> Layout:
-    schedule = network.schedule
-    producer = {op.result: op.index for op in schedule}
-    for op in schedule:
-        # σ′(z) is made alongside δ: it appears with the operation that uses it.
-        for name in (op.gate, *(o.name for o in op.operands)):
-            if name is not None and name.startswith("dadz"):
-                producer[name] = op.index
-    sizes = []
-    for op in schedule:
-        rows, cols = network.shape_of(op.result)
-        sizes.append(rows * cols)
+    # From the network's schema: σ′(z) is made alongside δ, by the operation that uses it.
+    schema = network.schema
+    producer = {name: m.producer for name, m in schema.matrices.items() if m.producer is not None}
     panes = _pane_names(network)
-    return Layout(MappingProxyType(panes), MappingProxyType(producer), tuple(sizes))
+    return Layout(MappingProxyType(panes), MappingProxyType(producer), schema.cells)

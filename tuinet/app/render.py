@@ -15,9 +15,9 @@ from rich.style import Style
 from rich.text import Text
 
 from tuinet.app.shown import BoolMatrix, Role, Shown
-from tuinet.engine.names import shape_text
 from tuinet.engine.types import Matrix
 from tuinet.words.cells import Region
+from tuinet.words.names import shape_text
 from tuinet.words.numbers import FIXED_LIMIT, fmt
 
 __all__ = ["Block", "Palette", "flow", "flow_focus", "matrix_block", "pick", "symbol_block"]

@@ -13,6 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from tuinet.words.glossary import GLOSSARY, HELP_CONVENTIONS
+
 __all__ = ["KEYS", "HelpScreen", "JumpScreen"]
 
 KEYS: tuple[tuple[tuple[str, ...], str, str], ...] = (
@@ -31,6 +33,9 @@ KEYS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("why-gradcheck",), "", "why: every weight's backprop gradient beside its finite difference"),
     (("why-signs",), "", "why: e = a − y with −= and e = y − a with +=, side by side: the same new weights"),
     (("why-map",), "", "why: the network's output over the input square, with the training points"),
+    (("derivation",), "", "why: this step's whole chain-rule derivation"),
+    (("notation",), "", "notation: your names — tuinet, tutorial, trask, nielsen"),
+    (("mistakes",), "", "mistakes lab: wrong formulas run for real"),
     (("loss-plot",), "", "the loss over every iteration so far (log scale, zoom to a range)"),
     (("export",), "", "export this iteration: a numpy script that recomputes it, or a Markdown handout"),
     (("save", "open"), "", "save / open a session (the exact screen); also tuinet --load FILE"),
@@ -50,8 +55,7 @@ LEGEND = (
     "Reading the panes: negative numbers are red and carry a minus sign; an underlined number changed at "
     "the last step; · is a cell not computed yet. The current operation's operands have highlighted "
     "titles, and at cell level the row and column being multiplied are highlighted; the cell being "
-    "written is shown in reverse. Everything shown is ∂C/∂W with C = ½ Σ (a − y)², so the update is "
-    "W − lr·dW — the same numbers as the tutorials' W += lr·a_prevᵀ·δ with δ built from (y − a)."
+    "written is shown in reverse.\n\n" + HELP_CONVENTIONS
 )
 
 
@@ -84,9 +88,16 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(keys, what)
         with VerticalScroll() as scroll:
             scroll.border_title = "tuinet keys"
+            scroll.border_subtitle = "esc closes this help · ↓ the glossary"
             yield Static(table)
             yield Static(Text("\n" + LEGEND, style="dim"))
-            yield Static(Text("\nesc closes this help", style="dim italic"))
+            glossary = Table.grid(padding=(0, 2))
+            glossary.add_column(style="bold", no_wrap=True)
+            glossary.add_column()
+            for term, meaning in GLOSSARY:
+                glossary.add_row(Text(term), Text(meaning))  # Text: "[n,j]" is not Rich markup
+            yield Static(Text("\nGlossary", style="bold underline"))
+            yield Static(glossary, id="glossary")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 
 from tuinet.app.cursor import Cursor, Granularity, Steps
 from tuinet.app.layout import Layout, layout_of
-from tuinet.app.notation import PLAIN, Notation
+from tuinet.app.notation import Notation
+from tuinet.app.profiles import notation_for
 from tuinet.app.sessionfile import SavedSession
 from tuinet.engine import History, NetConfig, Network, Phase, build
 
@@ -55,7 +56,7 @@ class Session:
         """The open why-view (one of sessionfile.VIEWS), or None."""
         self.why_picks: dict[str, WhyPick] = {}
         """Each why-view's selection, kept while switching tabs."""
-        self.notation: Notation = PLAIN
+        self.notation: Notation = notation_for(self.network)
         """How matrices are named and oriented on screen (notation profiles plug in here, issue 11)."""
 
     # -- the schedule's arithmetic (cursor.py) ---------------------------------------------------
@@ -128,10 +129,8 @@ class Session:
             return max(1, min(chosen, L))
         op = self.schedule[self.cursor.op] if self.cursor.op >= 0 else None
         # Mid-iteration, the layer being computed; at its start or end (the updates), the output layer.
-        if op is not None and op.phase is not Phase.UPDATE:
-            digits = "".join(ch for ch in op.result if ch.isdigit())
-            if digits:
-                return max(1, min(int(digits), L))
+        if op is not None and op.phase is not Phase.UPDATE and op.layer is not None:  # None for e and C
+            return max(1, min(op.layer, L))
         return L
 
     def adopt_display(self, other: Session) -> None:
@@ -145,7 +144,7 @@ class Session:
     def saved(self, theme: str) -> SavedSession:
         """Everything that restores the screen: config, cursor, theme, digits, pane, open why-view."""
         config = self.config
-        if os.path.exists(config.dataset):
+        if not config.data and os.path.exists(config.dataset):  # inline data: the dataset is only its name
             # A CSV is recorded by absolute path, so the session loads from any directory.
             config = replace(config, dataset=os.path.abspath(config.dataset))
         c = self.cursor

@@ -24,7 +24,6 @@ is 0); otherwise ``cells`` of operation ``op``'s result are filled (0 to its siz
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import stat
@@ -171,7 +170,7 @@ def loads(text: str, *, max_units: int = DEFAULT_MAX_UNITS) -> SavedSession:
 def validate_cursor(network: Network, iteration: int, op: int, cells: int, *, source: str = "session") -> None:
     """Raise SessionError (prefixed with ``source``) unless the cursor is a position in ``network``'s schedule."""
     last = len(network.schedule) - 1
-    size = 0 if not 0 <= op <= last else math.prod(network.shape_of(network.schedule[op].result))
+    size = 0 if not 0 <= op <= last else network.schema.cells[op]
     if not 1 <= iteration <= MAX_ITERATION:
         problem = f"cursor.iteration must be from 1 to {MAX_ITERATION:,}, got {_show(iteration)}"
     elif not -1 <= op <= last:

@@ -27,6 +27,7 @@ from tuinet.app.shown import BoolMatrix, Role, Shown
 from tuinet.app.whyfacts import WhyFacts, why_facts
 from tuinet.engine import NetConfig, Operation, OpKind, Trace
 from tuinet.words.cells import Cell, Region, explain_cell
+from tuinet.words.names import label
 
 __all__ = ["PANES", "Role", "Shown", "StepView", "build_view", "compose_view"]
 
@@ -99,12 +100,6 @@ class StepView:
 
     def pane_key(self, pane: str) -> tuple[object, ...]:
         return self.pane_keys[pane]
-
-    @property
-    def equation(self) -> tuple[str, str, str]:
-        """The operation's formula, its shapes and a note (empty at the start)."""
-        op = self.op
-        return ("", "", "") if op is None else (op.formula, op.shapes, op.note)
 
     @cached_property
     def stage_variants(self) -> tuple[StepView, ...]:
@@ -216,7 +211,7 @@ def compose_view(
                 mixed = values.copy().ravel()
                 mixed[:new_filled] = trace[f"{name}_new"].ravel()[:new_filled]
                 values = mixed.reshape(values.shape)
-        return _present(notation, Shown(name, trace.label(name), values, filled(name), *role(name)))
+        return _present(notation, Shown(name, label(trace, name), values, filled(name), *role(name)))
 
     names = dict.fromkeys(n for pane in PANES for n in layout.panes[pane])
     if op is not None:
@@ -224,8 +219,10 @@ def compose_view(
     matrices = {name: make(name, standing=True) for name in names}
     read = {name: make(name, standing=False) for name in op.names} if op is not None else {}
 
-    if previous is not None and previous.cursor == cursor and previous.layout is layout:
-        changes: Mapping[str, BoolMatrix | None] = previous.changes  # a redraw of the same position keeps its marks
+    if previous is not None and previous.notation is not notation:
+        changes: Mapping[str, BoolMatrix | None] = {}  # another notation: another orientation, no marks
+    elif previous is not None and previous.cursor == cursor and previous.layout is layout:
+        changes = previous.changes  # a redraw of the same position keeps its marks
     else:
         changes = (
             {name: _changed(shown, previous.matrices.get(name)) for name, shown in matrices.items()}

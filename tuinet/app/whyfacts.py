@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from tuinet.engine import GradCheck, Trace, gradient_check
 from tuinet.engine.grid import PredictionGrid, plot_axes, prediction_grid
 from tuinet.engine.types import Matrix
+from tuinet.words.names import label
 from tuinet.words.why import (
     OuterProducts,
     ScalarGradient,
@@ -130,7 +131,7 @@ def why_facts(
         outer,
         a[n : n + 1].T,
         d[n : n + 1],
-        trace.label(f"a{layer - 1}"),
-        trace.label(f"delta{layer}"),
+        label(trace, f"a{layer - 1}"),
+        label(trace, f"delta{layer}"),
         trace.rows[n] if n < len(trace.rows) else n,
     )

@@ -19,14 +19,22 @@ from tuinet.app.sessionfile import load as load_session
 from tuinet.cli.config import CONFIG_HELP, ConfigFile, config_path, read_config
 from tuinet.cli.export import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, write
 from tuinet.cli.memory import keep_freed_memory
-from tuinet.cli.options import add_network_options, config_from_args, int_in_range, positive_int
+from tuinet.cli.options import (
+    add_network_options,
+    config_argv,
+    config_from_args,
+    flag_of,
+    int_in_range,
+    positive_int,
+)
 from tuinet.cli.report import NON_FINITE_HELP, trace_json, write_report
 from tuinet.cli.settings import checked_keymap, print_settings
+from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_transcript_options, notation_of
 from tuinet.engine import NetConfig, build
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
 from tuinet.errors import TuinetError
 
-__all__ = ["THEMES", "OneLineParser", "UsageError", "build_parser", "main"]
+__all__ = ["THEMES", "OneLineParser", "UsageError", "build_parser", "export_command", "main"]
 
 PROG = "tuinet"
 THEMES = ("dark", "light", "ansi")
@@ -133,8 +141,9 @@ def build_parser() -> OneLineParser:
         metavar="N",
         help="decimal places shown, 1 to 8 (default: %(default)s)",
     )
+    add_notation_option(ui)
     # Set by `tuinet serve` for the apps it starts (tuinet/app/follow.py); not for people.
-    ui.add_argument("--served-as", choices=("solo", "teacher", "student"), help=argparse.SUPPRESS)
+    ui.add_argument("--served-as", choices=("solo", "teacher", "student", "explorer"), help=argparse.SUPPRESS)
     ui.add_argument("--follow-fd", type=int, help=argparse.SUPPRESS)
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -173,6 +182,17 @@ def build_parser() -> OneLineParser:
     )
     output.add_argument("--format", choices=FORMATS, default="py", help="py or md (default: %(default)s)")
     output.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (default: stdout)")
+    add_notation_option(output)
+    teller = commands.add_parser(
+        "transcript",
+        help="print what the screen explains, step by step, as plain text (screen readers, handouts, logs)",
+        description="Print, step by step, what the app explains: the same words and numbers, plain UTF-8, "
+        "no colour or box drawing.",
+        epilog=TRANSCRIPT_EPILOG,
+        formatter_class=_HelpFormatter,
+    )
+    add_network_options(teller)
+    add_transcript_options(teller)
     configure = commands.add_parser(
         "config",
         help="print the effective settings and where each came from (default, config file, command line)",
@@ -184,6 +204,20 @@ def build_parser() -> OneLineParser:
     # Listed for --help only: _dispatch hands everything after `serve` to tuinet/serve/cli.py.
     commands.add_parser("serve", help="serve the app to a class over SSH or the web; see `tuinet serve --help`")
     return parser
+
+
+def export_command(config: NetConfig, iteration: int, form: str) -> list[str] | None:
+    """The ``tuinet export`` command line that writes this export, generated from the export parser's actions.
+
+    None when the config holds what no option can say (explicit weights, inline data): words then say so.
+    """
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    exporter = commands.choices["export"]
+    options = config_argv(exporter, config)
+    if options is None:
+        return None
+    return [PROG, "export", *options, flag_of(exporter, "iteration"), str(iteration), flag_of(exporter, "format"), form]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,8 +261,13 @@ def _dispatch(argv: list[str]) -> int:
     if args.command == "serve":
         raise UsageError("put serve's options after it: tuinet serve --ssh -- <network options>")
     if args.command == "export":
-        write(export(build(config_from_args(args)), args.iteration, args.format), args.output)
+        network = build(config_from_args(args))
+        write(export(network, args.iteration, args.format, export_command, notation_of(args)), args.output)
         return 0
+    if args.command == "transcript":
+        from tuinet.cli.transcript import run
+
+        return run(args)
     return _open_app(args)
 
 
@@ -283,6 +322,8 @@ def _open_app(args: argparse.Namespace) -> int:
         classroom=classroom,
         speed=speed,
         keymap=keymap,
+        notation=notation_of(args),
+        command_line=export_command,
     )
     app.run(mouse=args.mouse)
     # 0 after q; 128 + N after signal N (tuinet/app/signals.py); 1 if the app itself failed.

@@ -6,13 +6,12 @@ traced); the text is made in full before anything is written, so a failure never
 
 from __future__ import annotations
 
-import itertools
-
 from tuinet.engine.history import History
 from tuinet.engine.network import Network
 from tuinet.errors import TuinetError
 from tuinet.fileio import write_text as write
-from tuinet.words.export import export_markdown, export_python
+from tuinet.words.export import CommandLine, export_markdown, export_python
+from tuinet.words.notation import get_profile
 
 __all__ = ["EXPORT_EPILOG", "FORMATS", "MAX_EXPORT_NUMBERS", "MAX_ITERATION", "ExportCommandError", "export", "write"]
 
@@ -43,26 +42,26 @@ class ExportCommandError(TuinetError):
     """An export too large to be useful, or an output file that cannot be written."""
 
 
-def _numbers(network: Network) -> int:
-    """How many numbers a py export hard-codes: the batch (inputs and targets) and the weights."""
-    rows, sizes = network.batch_rows, network.sizes
-    weights = sum(a * b for a, b in itertools.pairwise(sizes))
-    biases = sum(sizes[1:]) if network.config.bias else 0
-    return rows * (sizes[0] + sizes[-1]) + weights + biases
+def export(
+    network: Network, iteration: int, form: str, command_line: CommandLine | None = None, notation: str = "tuinet"
+) -> str:
+    """The text of ``tuinet export``: iteration ``iteration`` (1…MAX_ITERATION) in format ``form``.
 
-
-def export(network: Network, iteration: int, form: str) -> str:
-    """The text of ``tuinet export``: iteration ``iteration`` (1…MAX_ITERATION) in format ``form``."""
+    ``command_line`` (tuinet.cli.command.export_command) spells the command that writes it, for its header;
+    ``notation`` names and orients the md handout's matrices (the py script is numpy code: tuinet's names).
+    """
     if not 1 <= iteration <= MAX_ITERATION:
         raise ExportCommandError(f"--iteration must be from 1 to {MAX_ITERATION:,}, got {iteration:,}")
     if form not in FORMATS:
         raise ExportCommandError(f"--format must be one of {', '.join(FORMATS)}, got {form!r}")
-    if form == "py" and _numbers(network) > MAX_EXPORT_NUMBERS:
+    numbers = network.schema.export_numbers  # the batch (a0, y) and the parameters
+    if form == "py" and numbers > MAX_EXPORT_NUMBERS:
         raise ExportCommandError(
-            f"a py export of this network would hard-code {_numbers(network):,} numbers; "
+            f"a py export of this network would hard-code {numbers:,} numbers; "
             f"the limit is {MAX_EXPORT_NUMBERS:,} (try --format md, which shows a corner of each matrix)"
         )
     history = History(network)
+    command = command_line(network.config, iteration, form) if command_line is not None else None
     if form == "py":
-        return export_python(network, history, iteration)
-    return export_markdown(network, history.trace(iteration))
+        return export_python(network, history, iteration, command)
+    return export_markdown(network, history.trace(iteration), command=command, profile=get_profile(notation))

@@ -28,7 +28,9 @@ from tuinet.engine.datasets import BUILTIN_DATASETS
 __all__ = [
     "NETWORK_DEFAULTS",
     "add_network_options",
+    "config_argv",
     "config_from_args",
+    "flag_of",
     "hidden_sizes",
     "int_in_range",
     "names_list",
@@ -182,6 +184,37 @@ def add_network_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="refuse a network whose one iteration holds more numbers than this (rows × units over all layers)",
     )
+
+
+def config_argv(parser: argparse.ArgumentParser, config: NetConfig) -> list[str] | None:
+    """The options of ``parser`` that give ``config``: only those that differ from the defaults, spelt as the
+    parser's own actions spell them (so this cannot drift from ``--help``). None when the config has something
+    no option of ``parser`` can say (explicit weights, inline data)."""
+    actions = {action.dest: action for action in parser._actions if action.dest in NETWORK_DEFAULTS}
+    argv: list[str] = []
+    for name, default in NETWORK_DEFAULTS.items():
+        value = getattr(config, name)
+        if name in ("max_units", "max_numbers") or value == default:
+            continue  # the limits are guards, not part of what the network is
+        action = actions.get(name)
+        if action is None:
+            return None
+        flags = action.option_strings
+        if isinstance(action, argparse.BooleanOptionalAction):
+            argv.append(flags[0] if value else next(flag for flag in flags if flag.startswith("--no-")))
+        else:
+            if isinstance(value, tuple):
+                text = ",".join(str(v) for v in value) or "none"
+            else:
+                text = repr(value) if isinstance(value, float) else str(value)
+            # argparse reads a value that starts with "-" as an option: glue it on (--dataset=-data.csv).
+            argv += [f"{flags[0]}={text}"] if text.startswith("-") else [flags[0], text]
+    return argv
+
+
+def flag_of(parser: argparse.ArgumentParser, dest: str) -> str:
+    """The long flag of ``parser``'s option stored in ``dest`` (``iteration`` → ``--iteration``)."""
+    return next(a.option_strings[-1] for a in parser._actions if a.dest == dest and a.option_strings)
 
 
 def config_from_args(args: argparse.Namespace) -> NetConfig:

@@ -54,9 +54,9 @@ def matrix_json(matrix: Matrix) -> list[list[JsonNumber]]:
 
 
 def trace_json(trace: Trace) -> str:
-    """One step of the trace as a JSON object: ``step`` (1-based), then Trace.json_keys() in order."""
+    """One step of the trace as a JSON object: ``step`` (1-based), then the schema's json_keys in order."""
     entry: dict[str, Any] = {"step": trace.iteration}
-    for key in trace.json_keys():
+    for key in trace.schema.json_keys:
         # The loss is stored 1×1 like every other quantity; in JSON it reads better as a number.
         entry[key] = json_number(trace.loss) if key == "loss" else matrix_json(trace[key])
     return json.dumps(entry, allow_nan=False)

@@ -62,7 +62,11 @@ def print_settings(
     rows: list[tuple[str, str, str]] = []
     for key in APP_KEYS:
         dest = key.replace("-", "_")
-        if hasattr(args, dest):  # notation: only once this tuinet has the option
+        if dest == "notation":  # its default is left out of the namespace (SUPPRESS): notation_of knows it
+            from tuinet.cli.transcript import notation_of
+
+            rows.append((key, notation_of(args), source(dest)))
+        elif dest in options:
             rows.append((key, _shown(getattr(args, dest)), source(dest)))
     rows.append(("[network]", "", ""))
     for dest, default in NETWORK_DEFAULTS.items():

@@ -35,10 +35,16 @@ def config_line(network: Network) -> str:
     """Everything that decides the numbers, on one line."""
     c = network.config
     layers = "→".join(str(n) for n in network.sizes)
+    acts = (
+        f"activations {', '.join(c.activations)}"
+        if c.activations
+        else f"{c.activation} hidden, {c.output_activation} output"
+    )
+    start = ("explicit weights" if c.weights else f"init {c.init}") + f" · seed {c.seed}"
+    frozen = f" · frozen {','.join(c.frozen)}" if c.frozen else ""
     return (
-        f"dataset {c.dataset} ({network.data.n_rows} rows) · layers {layers} · {c.activation} hidden, "
-        f"{c.output_activation} output · init {c.init} · seed {c.seed} · lr {c.lr:g} · "
-        f"bias {'on' if c.bias else 'off'} · batch {c.batch} · loss {c.loss}"
+        f"dataset {c.dataset} ({network.data.n_rows} rows) · layers {layers} · {acts} · {start} · lr {c.lr:g} · "
+        f"bias {'on' if c.bias else 'off'} · batch {c.batch} · loss {c.loss}{frozen}"
     )
 
 

@@ -65,23 +65,20 @@ def _identity_prime(z: Matrix, a: Matrix) -> Matrix:
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation: its name, its symbol for equations, f and f'."""
+    """An activation: its name, f and f'. How it is written (σ, a⊙(1−a)) is tuinet.words.symbols."""
 
     name: str
-    symbol: str
     f: Callable[[Matrix], Matrix]
     """f(z). May overflow (sigmoid of z ≪ 0): call it inside ``np.errstate(all="ignore")``."""
     prime: Callable[[Matrix, Matrix], Matrix]
     """f'(z), given z and a = f(z)."""
-    prime_text: str
-    """How f'(z) is written in terms of a, for the equation pane."""
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "sigmoid": Activation("sigmoid", "σ", _sigmoid_unguarded, _sigmoid_prime, "a⊙(1−a)"),
-    "tanh": Activation("tanh", "tanh", np.tanh, _tanh_prime, "1−a²"),
-    "relu": Activation("relu", "relu", _relu, _relu_prime, "[z>0]"),
-    "linear": Activation("linear", "id", _identity, _identity_prime, "1"),
+    "sigmoid": Activation("sigmoid", _sigmoid_unguarded, _sigmoid_prime),
+    "tanh": Activation("tanh", np.tanh, _tanh_prime),
+    "relu": Activation("relu", _relu, _relu_prime),
+    "linear": Activation("linear", _identity, _identity_prime),
 }
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
-from typing import Any, TypeAlias
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 from tuinet.engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from tuinet.engine.config_dict import MAX_EXPLICIT_NUMBERS, MAX_LAYERS, Rows, config_values
 from tuinet.engine.losses import LOSSES
 from tuinet.errors import ConfigError
 
 __all__ = [
     "BATCH_MODES",
     "INITS",
+    "KEYS",
     "LOSSES",
     "MAX_EXPLICIT_NUMBERS",
     "MAX_LAYERS",
@@ -30,16 +32,11 @@ __all__ = [
 
 INITS = ("uniform", "signed", "xavier")
 BATCH_MODES = ("full", "1")
-MAX_LAYERS = 16
 DEFAULT_MAX_UNITS = 1024
 DEFAULT_MAX_NUMBERS = 20_000_000
 """About 160 MB of float64 per traced iteration: far beyond a teaching network, far below a machine."""
-MAX_EXPLICIT_NUMBERS = 20_000
-"""Numbers a config may spell out (weights + biases + data rows): a worked example has a few dozen. The config
-travels whole in session files and in the classroom's follow messages, so it must stay small."""
 
-Rows: TypeAlias = tuple[tuple[float, ...], ...]
-"""A matrix written out as rows of numbers (JSON-ready, hashable)."""
+_DEFAULT_ACTIVATION = "sigmoid"
 
 NEW_KEYS = ("activations", "biases", "data", "frozen", "weights")
 """Fields added after session format 1: ``to_dict`` writes them only when they are set."""
@@ -55,9 +52,9 @@ class NetConfig:
     """How many trailing columns (CSV or ``data``) are targets."""
     hidden: tuple[int, ...] = (4,)
     """Units in each hidden layer; () is a single-layer network."""
-    activation: str = "sigmoid"
+    activation: str = _DEFAULT_ACTIVATION
     """Hidden-layer activation: sigmoid, tanh or relu."""
-    output_activation: str = "sigmoid"
+    output_activation: str = _DEFAULT_ACTIVATION
     """Output activation: sigmoid or linear."""
     init: str = "uniform"
     """uniform: U[0,1) like np.random.random; signed: 2u−1; xavier: U(±√(6/(in+out)))."""
@@ -132,6 +129,9 @@ class NetConfig:
                     f"--activations needs one activation per layer ({L}: the hidden layers, then the output), "
                     f"got {len(self.activations)}"
                 )
+            if (self.activation, self.output_activation) != (_DEFAULT_ACTIVATION, _DEFAULT_ACTIVATION):
+                # Both would say what a layer computes; one of them would be silently ignored.
+                raise ConfigError("give --activations or --activation/--output-activation, not both")
             for name in self.activations:
                 if name not in ACTIVATIONS:
                     raise ConfigError(f"--activations must each be one of {', '.join(ACTIVATIONS)}, got {name!r}")
@@ -201,11 +201,17 @@ class NetConfig:
         """The config a dict describes (``to_dict``'s output, a parsed file, typed CLI options), fully checked.
 
         Missing keys take the defaults; unknown keys, wrong JSON types and bad values raise ConfigError, one
-        line naming ``where.key``. See tuinet.engine.config_dict.
+        line naming ``where.key`` (tuinet.engine.config_dict checks the JSON types).
         """
-        from tuinet.engine.config_dict import config_from_dict
+        given = config_values(data, keys=KEYS, max_units=max_units, where=where)
+        try:
+            return NetConfig(**given, max_units=max_units, max_numbers=max_numbers)
+        except ConfigError as error:  # NetConfig is the authority on choices and combinations
+            raise ConfigError(f"{where}: {error}" if where else str(error)) from None
 
-        return config_from_dict(data, max_units=max_units, max_numbers=max_numbers, where=where)
+
+KEYS = tuple(sorted(f.name for f in fields(NetConfig) if f.name not in ("max_units", "max_numbers")))
+"""Every key ``from_dict`` reads (``to_dict`` writes the scenario ones only when set)."""
 
 
 def _lists(value: Any) -> Any:

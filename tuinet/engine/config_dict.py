@@ -1,4 +1,4 @@
-"""A NetConfig from a dict — the one way in for session files, the classroom's follow messages and the CLI.
+"""The JSON checks behind NetConfig.from_dict — the one way in for session files, follow messages and the CLI.
 
 The dict may come from an untrusted JSON document, so every value is type-checked before NetConfig (the
 authority on ranges and combinations) sees it, and every message is one line that names the key
@@ -11,28 +11,45 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import fields
-from typing import Any
+from typing import Any, TypeAlias
 
-from tuinet.engine.config import MAX_EXPLICIT_NUMBERS, MAX_LAYERS, NetConfig, Rows
 from tuinet.errors import ConfigError
 
-__all__ = ["KEYS", "config_from_dict", "json_bool", "json_int", "json_text", "quote", "show_json"]
+__all__ = [
+    "MAX_EXPLICIT_NUMBERS",
+    "MAX_LAYERS",
+    "Rows",
+    "config_values",
+    "json_bool",
+    "json_int",
+    "json_text",
+    "quote",
+    "show_json",
+]
 
-KEYS = tuple(sorted(f.name for f in fields(NetConfig) if f.name not in ("max_units", "max_numbers")))
-"""Every key ``from_dict`` reads (``to_dict`` writes the scenario ones only when set)."""
+MAX_LAYERS = 16
+"""Hidden layers at most."""
+MAX_EXPLICIT_NUMBERS = 20_000
+"""Numbers a config may spell out (weights + biases + data rows): a worked example has a few dozen. The config
+travels whole in session files and in the classroom's follow messages, so it must stay small."""
+
+Rows: TypeAlias = tuple[tuple[float, ...], ...]
+"""A matrix written out as rows of numbers (JSON-ready, hashable)."""
 
 _MAX_PATH = 4096  # PATH_MAX on Linux: a longer dataset path cannot name a file anyway
 _MAX_CHOICE = 32  # longer than any activation, init, loss or batch name; keeps NetConfig's messages short
 _MAX_TARGETS = 1000  # load_dataset reads at most 1,000 CSV columns
 
 
-def config_from_dict(data: Mapping[str, Any], *, max_units: int, max_numbers: int, where: str = "config") -> NetConfig:
-    """See NetConfig.from_dict. With ``where=""`` the values come typed from the command line: messages name
-    the flags (``--hidden``), and NetConfig's own range messages (which say how to raise a limit) are kept."""
+def config_values(data: Mapping[str, Any], *, keys: tuple[str, ...], max_units: int, where: str) -> dict[str, Any]:
+    """NetConfig's keyword arguments from ``data``, each value checked for its JSON type (see NetConfig.from_dict).
+
+    With ``where=""`` the values come typed from the command line: messages name the flags (``--hidden``), and
+    NetConfig's own range messages (which say how to raise a limit) are kept.
+    """
     if not isinstance(data, Mapping):
         raise ConfigError(f"{where} must be a JSON object, got {show_json(data)}")
-    unknown = sorted(set(data) - set(KEYS), key=str)
+    unknown = sorted(set(data) - set(keys), key=str)
     if unknown:
         more = f" and {len(unknown) - 1} more" if len(unknown) > 1 else ""
         raise ConfigError(f"unknown key {quote(f'{where}.{unknown[0]}')}{more}")
@@ -55,14 +72,10 @@ def config_from_dict(data: Mapping[str, Any], *, max_units: int, max_numbers: in
         "data": lambda v, k: _rows(v, k),
     }
     # ``where`` is "config" for documents; "" for options already typed by argparse, named as their flags.
-    given: dict[str, Any] = {
+    return {
         key: parsers[key](value, f"{where}.{key}" if where else "--" + key.replace("_", "-"))
         for key, value in data.items()
     }
-    try:
-        return NetConfig(**given, max_units=max_units, max_numbers=max_numbers)
-    except ConfigError as error:  # NetConfig is the authority on choices and combinations
-        raise ConfigError(f"{where}: {error}" if where else str(error)) from None
 
 
 def _hidden(value: Any, name: str, max_units: int | None) -> tuple[int, ...]:

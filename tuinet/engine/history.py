@@ -125,7 +125,7 @@ class History:
                 result = self.network.fast_step(params, t)
                 params = result.params
                 self._losses.append(result.loss)
-                if self.diverged_at is None and not (math.isfinite(result.loss) and params.finite):
+                if self.diverged_at is None and params.diverged(result.loss):
                     self.diverged_at = t
                 self._remember(t + 1, params)
                 if (t + 1 - 1) % self.interval == 0:

@@ -27,8 +27,9 @@ import numpy as np
 from tuinet.engine.activations import ACTIVATIONS, Activation
 from tuinet.engine.config import NetConfig
 from tuinet.engine.datasets import Dataset
+from tuinet.engine.divergence import diverged
 from tuinet.engine.losses import LossKind
-from tuinet.engine.schedule import build_schedule, labels, shape_of
+from tuinet.engine.schema import Schema
 from tuinet.engine.trace import Trace
 from tuinet.engine.types import Matrix
 from tuinet.errors import ConfigError
@@ -57,6 +58,10 @@ class Params:
     @property
     def finite(self) -> bool:
         return all(bool(np.isfinite(m).all()) for m in (*self.W, *self.b))
+
+    def diverged(self, loss: float) -> bool:
+        """Whether an iteration whose loss is ``loss`` and whose updated parameters are these diverged."""
+        return diverged(loss, (*self.W, *self.b))
 
     @property
     def nbytes(self) -> int:
@@ -99,8 +104,9 @@ class Network:
         self._frozen_W = tuple(config.is_frozen(f"W{layer}") for layer in range(1, self.L + 1))
         self._frozen_b = tuple(config.is_frozen(f"b{layer}") for layer in range(1, self.L + 1))
         self.batch_rows = data.n_rows if self._full_batch else 1
-        self.labels = labels(self.f)
-        self.schedule = build_schedule(self.sizes, self.f, config, self.batch_rows)
+        self.schema = Schema.build(config, self.sizes, self.batch_rows)
+        """Every matrix of an iteration by name, role and layer; its shapes, producers and the schedule."""
+        self.schedule = self.schema.schedule
 
     # -- weights -----------------------------------------------------------------------------
 
@@ -266,9 +272,7 @@ class Network:
         out: dict[str, Matrix] = {}
         with np.errstate(all="ignore"):
             self._compute(params.W, params.b, X, y, out)
-        return Trace.build(
-            iteration, self.rows_for(iteration), out, self.schedule, self.labels, self.L, self.config.bias
-        )
+        return Trace.build(iteration, self.rows_for(iteration), out, self.schema)
 
     def forward(self, params: Params, X: Matrix) -> Matrix:
         """a_L for arbitrary inputs (prediction maps, final outputs)."""
@@ -287,11 +291,9 @@ class Network:
         with np.errstate(all="ignore"):
             return self._loss(self.forward(params, X) - y)[0]
 
-    # -- names, shapes and the schedule (built in schedule.py) ---------------------------------
-
     def shape_of(self, name: str) -> tuple[int, int]:
-        """The shape every matrix of this network has, from its name."""
-        return shape_of(name, self.sizes, self.batch_rows)
+        """The shape every matrix ``name`` of this network has (its schema's)."""
+        return self.schema.shape(name)
 
 
 def check_explicit_params(config: NetConfig, sizes: tuple[int, ...]) -> None:

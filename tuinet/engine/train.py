@@ -7,7 +7,6 @@ through a callback) and decides how to show it — JSON (tuinet.cli.report) or a
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 from array import array
@@ -77,17 +76,8 @@ class TrainResult:
 
 
 def trace_numbers_per_step(network: Network) -> int:
-    """How many numbers one step of ``tuinet train --trace`` prints (the sizes of Trace.json_keys())."""
-    rows, sizes, bias = network.batch_rows, network.sizes, network.config.bias
-    weights = sum(fan_in * fan_out for fan_in, fan_out in itertools.pairwise(sizes))
-    units = sum(sizes[1:])
-    total = rows * sizes[0]  # a0
-    total += 2 * rows * units  # z_l and a_l
-    total += 2 * weights  # W_l and dW_l
-    total += 2 * units if bias else 0  # b_l and db_l
-    total += rows * sizes[-1]  # e
-    total += rows * units  # delta_l
-    return total + 1  # loss
+    """How many numbers one step of ``tuinet train --trace`` prints (the schema's json_keys, counted there)."""
+    return network.schema.trace_numbers
 
 
 def check_limits(network: Network, steps: int, traced: bool) -> None:
@@ -123,11 +113,6 @@ def train(
     return _train_fast(network, steps, on_progress)
 
 
-def _diverged(loss: float, params: Params) -> bool:
-    # The same test as History.extend, so the CLI and the app agree on where a run diverged.
-    return not (math.isfinite(loss) and params.finite)
-
-
 def _train_fast(network: Network, steps: int, on_progress: Callable[[int], None] | None) -> TrainResult:
     params = network.init_params()
     losses: array[float] = array("d")
@@ -142,7 +127,7 @@ def _train_fast(network: Network, steps: int, on_progress: Callable[[int], None]
         # Checking once per chunk keeps the hot loop in the engine. Non-finite weights never
         # become finite again (inf − x is inf or NaN), so finite final weights and finite losses
         # mean no step of the chunk diverged; otherwise replay the chunk to find the step.
-        if not (bool(np.isfinite(chunk_losses).all()) and new_params.finite):
+        if new_params.diverged(0.0 if bool(np.isfinite(chunk_losses).all()) else math.inf):
             new_params, chunk_losses, output, diverged_at = _replay(network, params, done + 1, count)
         losses.extend(chunk_losses)
         params = new_params
@@ -166,7 +151,7 @@ def _replay(network: Network, params: Params, first: int, count: int) -> tuple[P
         result = network.fast_step(params, iteration)
         params, output = result.params, result.output
         losses.append(result.loss)
-        if _diverged(result.loss, params):
+        if params.diverged(result.loss):  # the one definition (engine/divergence.py), as History's
             return params, losses, output, iteration
     if output is None:  # unreachable: count ≥ 1
         raise RuntimeError("no step ran")
@@ -193,7 +178,7 @@ def _train_traced(
         )
         if on_progress is not None and (iteration % _TRACE_PROGRESS_EVERY == 0 or iteration == steps):
             on_progress(iteration)
-        if _diverged(trace.loss, params):
+        if trace.diverged:
             diverged_at = iteration
             break
     if output is None:  # unreachable: steps ≥ 1

@@ -18,11 +18,11 @@ from pathlib import Path
 from tuinet.errors import TuinetError
 from tuinet.serve.auth import Credentials, Throttle, read_keys
 from tuinet.serve.launch import Limits
+from tuinet.serve.logs import event
 from tuinet.serve.settings import Settings
 
 __all__ = ["build_serve_parser", "check_app_args", "serve", "settings_from_args"]
 
-log = logging.getLogger("tuinet.serve")
 
 SERVE_EPILOG = """\
 examples:
@@ -76,7 +76,9 @@ def build_serve_parser() -> argparse.ArgumentParser:
     who.add_argument("--follow", action="store_true", help="students' screens follow the teacher's")
     limits = parser.add_argument_group("limits")
     limits.add_argument("--max-sessions", type=int, default=50, metavar="N", help="concurrent sessions (default: 50)")
-    limits.add_argument("--max-per-address", type=int, default=20, metavar="N", help="per client address (default: 20)")
+    limits.add_argument(
+        "--max-per-address", type=int, metavar="N", help="sessions per client address (default: --max-sessions)"
+    )
     limits.add_argument("--idle-timeout", type=float, default=1800, metavar="S", help="seconds (default: 1800)")
     limits.add_argument("--max-memory", type=int, default=1536, metavar="MB", help="address space (default: 1536)")
     limits.add_argument("--max-cpu", type=int, default=1800, metavar="S", help="CPU seconds (default: 1800)")
@@ -93,7 +95,9 @@ def check_app_args(app_args: list[str], max_units: int) -> list[str]:
     """The teacher's network options, checked once now (a mistake should not greet every student)."""
     for arg in app_args:
         name = arg.split("=", 1)[0]
-        if name in FORBIDDEN_APP_OPTIONS:
+        # argparse accepts any unambiguous prefix (--loa means --load): refuse every prefix too.
+        long_prefix = name.startswith("--") and len(name) > 2 and any(o.startswith(name) for o in FORBIDDEN_APP_OPTIONS)
+        if name in FORBIDDEN_APP_OPTIONS or long_prefix:
             raise ServeUsageError(f"{name} cannot be given to served apps")
     fixed = [*app_args, "--max-units", str(max_units)]
     # Run the real parser and engine (in a process of their own: serve never imports numpy).
@@ -139,7 +143,7 @@ def settings_from_args(args: argparse.Namespace, app_args: list[str]) -> tuple[S
         app_args=app_args,
         follow=args.follow,
         max_sessions=args.max_sessions,
-        max_per_address=args.max_per_address,
+        max_per_address=args.max_sessions if args.max_per_address is None else args.max_per_address,
         idle_timeout=args.idle_timeout,
         throttle=Throttle(),
         limits=Limits(args.max_memory * 1024 * 1024, args.max_cpu, args.max_processes),
@@ -155,7 +159,7 @@ def serve(argv: list[str]) -> int:
     except SystemExit as stop:  # --help
         return stop.code if isinstance(stop.code, int) else 0
     app_args = args.app_args[1:] if args.app_args[:1] == ["--"] else args.app_args
-    for number in (args.max_sessions, args.max_per_address, args.max_memory, args.max_cpu, args.max_units):
+    for number in (args.max_sessions, args.max_per_address or 1, args.max_memory, args.max_cpu, args.max_units):
         if number < 1:
             raise ServeUsageError("limits must be at least 1")
     app_args = check_app_args(app_args, args.max_units)
@@ -165,7 +169,8 @@ def serve(argv: list[str]) -> int:
 
         port = 8000 if args.port is None else args.port
         limits = Limits(args.max_memory * 1024 * 1024, args.max_cpu, args.max_processes)
-        return serve_web(args.host, port, app_args, limits, loopback=_is_loopback(args.host))
+        loopback = _is_loopback(args.host)
+        return serve_web(args.host, port, app_args, limits, loopback=loopback, max_sessions=args.max_sessions)
     settings, notes = settings_from_args(args, app_args)
     return asyncio.run(_run_ssh(settings, notes))
 
@@ -198,7 +203,7 @@ async def _run_ssh(settings: Settings, notes: list[str]) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(ValueError):
                 loop.remove_signal_handler(sig)
-        log.info("shutting down: ending %d sessions", len(server.sessions))
+        event("shutdown", sessions=len(server.sessions))
         await server.close()
     return 0
 

@@ -19,9 +19,10 @@ import contextlib
 import logging
 import socket
 
+from tuinet.serve.logs import event
+
 __all__ = ["MAX_MESSAGE", "Hub"]
 
-log = logging.getLogger("tuinet.serve")
 
 MAX_MESSAGE = 4096
 """A longer line from a teacher is dropped (a config and a cursor are a few hundred bytes)."""
@@ -56,6 +57,15 @@ class Hub:
             writer.write(self.latest)
         return theirs, writer
 
+    def snapshot(self) -> socket.socket:
+        """A socket holding only the latest line, then end-of-file: where an explorer's app starts."""
+        ours, theirs = socket.socketpair()
+        with contextlib.suppress(OSError):
+            if self.latest is not None:
+                ours.sendall(self.latest)  # a few hundred bytes: always fits the socket's buffer
+        ours.close()
+        return theirs
+
     def remove_student(self, writer: asyncio.StreamWriter) -> None:
         self._students.discard(writer)
         writer.close()
@@ -66,14 +76,14 @@ class Hub:
                 try:
                     line = await reader.readline()
                 except ValueError:  # longer than MAX_MESSAGE: skip to the next newline
-                    log.warning("follow: dropped an over-long message from a teacher")
+                    event("follow_dropped", logging.WARNING, reason="over-long message from the teacher")
                     continue
                 if not line:
                     break
                 if line.endswith(b"\n"):
                     self.publish(line)
         except (ConnectionError, asyncio.LimitOverrunError) as error:
-            log.info("follow: teacher channel closed: %s", error)
+            event("follow_closed", error=error)
         finally:
             writer.close()
 

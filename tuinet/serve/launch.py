@@ -11,6 +11,11 @@ runs between ``fork`` and ``exec`` in a multi-threaded process. The launcher:
    dropped connection as SIGHUP;
 3. replaces itself with ``python -m tuinet …`` (``os.execv``: same process, same limits).
 
+With ``--web`` (textual-serve starts it through a shell, with the server's whole environment) it
+also: keeps only a clean environment (app_env plus the variables Textual's web driver reads, the
+size clamped), moves to the private ``--cwd``, lowers its priority, and asks the kernel to kill it
+when its parent dies (PR_SET_PDEATHSIG survives exec), so a closed tab leaves no process behind.
+
 It imports nothing from the app, so it starts in a few milliseconds.
 """
 
@@ -18,9 +23,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
+import ctypes.util
 import fcntl
 import os
 import resource
+import signal
 import sys
 import termios
 
@@ -64,15 +72,55 @@ def apply_limits(limits: Limits) -> None:
         _lower(resource.RLIMIT_NPROC, limits.processes)
 
 
+WEB_VARIABLES = ("TEXTUAL_DRIVER", "TEXTUAL_FPS", "TEXTUAL_COLOR_SYSTEM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION")
+"""What textual-serve sets for its web driver; everything else it passes on is the server's and is dropped."""
+WEB_MAX_SIZE = (300, 100)
+WEB_NICE = 10
+PR_SET_PDEATHSIG = 1
+
+
+def _size(name: str, default: int, top: int) -> str:
+    try:
+        value = int(os.environ.get(name, default))
+    except ValueError:
+        value = default
+    return str(max(1, min(value, top)))
+
+
+def web_environment() -> dict[str, str]:
+    """A browser tab's app environment: app_env, Textual's web-driver variables, and a clamped size."""
+    from tuinet.serve.environment import app_env
+
+    env = app_env("xterm-256color")
+    env.update({name: os.environ[name] for name in WEB_VARIABLES if name in os.environ})
+    env["COLUMNS"] = _size("COLUMNS", 80, WEB_MAX_SIZE[0])
+    env["ROWS"] = _size("ROWS", 24, WEB_MAX_SIZE[1])
+    return env
+
+
+def die_with_parent() -> None:
+    name = ctypes.util.find_library("c")
+    if name is not None:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(name, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tuinet.serve.launch")
     parser.add_argument("--memory", type=int)
     parser.add_argument("--cpu", type=int)
     parser.add_argument("--processes", type=int)
+    parser.add_argument("--web", action="store_true")
+    parser.add_argument("--cwd")
     parser.add_argument("app_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     app_args = args.app_args[1:] if args.app_args[:1] == ["--"] else args.app_args
     apply_limits(Limits(args.memory, args.cpu, args.processes))
+    if args.web:
+        die_with_parent()
+        os.nice(WEB_NICE)
+        os.chdir(args.cwd or "/")
+        os.execve(sys.executable, [sys.executable, "-m", "tuinet", *app_args], web_environment())
     if os.isatty(0):
         # Not a session leader (run by hand): there is already a controlling terminal; keep it.
         with contextlib.suppress(OSError):

@@ -20,55 +20,27 @@ import fcntl
 import logging
 import os
 import pty
-import re
 import signal
 import struct
 import subprocess
 import sys
 import termios
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-import tuinet
+from tuinet.serve.environment import app_env, clean_term
+from tuinet.serve.forks import ForkServer
 from tuinet.serve.launch import Limits
+from tuinet.serve.logs import event
 
-__all__ = ["AppProcess", "app_env", "clean_term"]
+__all__ = ["AppProcess", "app_env", "clean_term", "set_winsize"]
 
-log = logging.getLogger("tuinet.serve")
 
 READ_CHUNK = 65536
+MAX_BATCH = 1 << 20
 MAX_PENDING_INPUT = 1 << 20
 """Keys not yet accepted by the app beyond this are dropped (the app reads input as fast as it comes)."""
 GRACE_SECONDS = 2.0
 """How long a process has to quit after SIGHUP before SIGKILL."""
-_TERM_OK = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
-DEFAULT_TERM = "xterm-256color"
-
-
-def clean_term(term: str | None) -> str:
-    """The client's TERM if it looks like a terminal name, else a safe default (it goes into the app's env)."""
-    return term if term and _TERM_OK.fullmatch(term) else DEFAULT_TERM
-
-
-def app_env(term: str) -> dict[str, str]:
-    """The whole environment of a served app: nothing of the server's (it may hold passwords) leaks in.
-
-    COLUMNS/LINES are deliberately absent: they would override the pty's size and break resizes.
-    One BLAS thread keeps the per-session memory and thread count small.
-    """
-    source = str(Path(tuinet.__file__).resolve().parent.parent)
-    return {
-        "PATH": os.defpath,
-        "HOME": os.environ.get("HOME", "/"),
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "PYTHONUTF8": "1",
-        "PYTHONPATH": source,
-        "TERM": term,
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
 
 
 def set_winsize(fd: int, columns: int, rows: int) -> None:
@@ -76,10 +48,28 @@ def set_winsize(fd: int, columns: int, rows: int) -> None:
 
 
 class AppProcess:
-    """A tuinet process on a pty; ``wait()`` returns its exit status."""
+    """A tuinet process on a pty; ``wait()`` returns its exit status.
 
-    def __init__(
-        self,
+    Made by ``launch`` (a fresh interpreter through tuinet.serve.launch) or ``fork`` (from the fork
+    server: warm and copy-on-write); either way the server holds the pty's master end.
+    """
+
+    def __init__(self, master: int, pid: int, exit_status: asyncio.Future[int], on_output: Callable[[bytes], None]):
+        self._loop = asyncio.get_running_loop()
+        self._on_output = on_output
+        self._pending = bytearray()
+        self._reading = False
+        self.master = master
+        self.pid = pid
+        self._exit_status = exit_status
+        self._exited = asyncio.Event()
+        self.returncode: int | None = None
+        self._watch = self._loop.create_task(self._reap())  # held: asyncio keeps only weak refs to tasks
+        self.resume()
+
+    @classmethod
+    def launch(
+        cls,
         app_args: Sequence[str],
         *,
         term: str,
@@ -88,17 +78,14 @@ class AppProcess:
         on_output: Callable[[bytes], None],
         cwd: str,
         pass_fds: Sequence[int] = (),
-    ) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._on_output = on_output
-        self._pending = bytearray()
-        self._reading = False
-        self.master, slave = pty.openpty()
+    ) -> AppProcess:
+        """A new interpreter (slow to start: it imports everything), for when there is no fork server."""
+        master, slave = pty.openpty()
         try:
             set_winsize(slave, *size)
-            os.set_blocking(self.master, False)
+            os.set_blocking(master, False)
             argv = [sys.executable, "-m", "tuinet.serve.launch", *limits.argv(), "--", *app_args]
-            self.process = subprocess.Popen(
+            process = subprocess.Popen(
                 argv,
                 stdin=slave,
                 stdout=slave,
@@ -110,15 +97,40 @@ class AppProcess:
                 pass_fds=tuple(pass_fds),
             )
         except BaseException:
-            os.close(self.master)
+            os.close(master)
             raise
         finally:
             os.close(slave)
-        self.pid = self.process.pid
-        self._exited = asyncio.Event()
-        self.returncode: int | None = None
-        self._watch = self._loop.create_task(self._reap())  # held: asyncio keeps only weak refs to tasks
-        self.resume()
+        loop = asyncio.get_running_loop()
+        return cls(master, process.pid, loop.create_task(_wait_popen(process)), on_output)
+
+    @classmethod
+    async def fork(
+        cls,
+        forks: ForkServer,
+        app_args: Sequence[str],
+        *,
+        term: str,
+        size: tuple[int, int],
+        limits: Limits,
+        nice: int,
+        on_output: Callable[[bytes], None],
+        follow: int | None = None,
+    ) -> AppProcess:
+        """An app forked from the fork server: its first frame in well under a second, its memory shared."""
+        master, slave = pty.openpty()
+        try:
+            set_winsize(slave, *size)
+            os.set_blocking(master, False)
+            pid, status = await forks.spawn(
+                app_args, slave=slave, env=app_env(term), limits=limits, nice=nice, follow=follow
+            )
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        return cls(master, pid, status, on_output)
 
     # -- output ---------------------------------------------------------------------------
 
@@ -134,18 +146,29 @@ class AppProcess:
             self._reading = True
 
     def _readable(self) -> None:
-        try:
-            data = os.read(self.master, READ_CHUNK)
-        except BlockingIOError:
-            return
-        except OSError as error:  # EIO: every slave end is closed, the app has gone
-            if error.errno != errno.EIO:
-                log.warning("reading pty of pid %s: %s", self.pid, error)
-            data = b""
-        if not data:
+        # Drain what is there: a frame arrives in several pty reads, and handing it on in one piece
+        # costs one SSH write per viewer instead of one per read (a renderer has dozens of viewers).
+        chunks: list[bytes] = []
+        size = 0
+        ended = False
+        while size < MAX_BATCH:
+            try:
+                data = os.read(self.master, READ_CHUNK)
+            except BlockingIOError:
+                break
+            except OSError as error:  # EIO: every slave end is closed, the app has gone
+                if error.errno != errno.EIO:
+                    event("pty_error", logging.WARNING, pid=self.pid, error=error)
+                data = b""
+            if not data:
+                ended = True
+                break
+            chunks.append(data)
+            size += len(data)
+        if chunks:
+            self._on_output(b"".join(chunks))
+        if ended:
             self.pause()
-            return
-        self._on_output(data)
 
     # -- input and size -------------------------------------------------------------------
 
@@ -186,16 +209,10 @@ class AppProcess:
     # -- the end ----------------------------------------------------------------------------
 
     async def _reap(self) -> None:
-        # A pidfd becomes readable when the process exits: no thread per session, no polling.
-        pidfd = os.pidfd_open(self.pid)
-        exited = asyncio.Event()
-        self._loop.add_reader(pidfd, exited.set)
         try:
-            await exited.wait()
-        finally:
-            self._loop.remove_reader(pidfd)
-            os.close(pidfd)
-        returncode = self.process.wait()
+            returncode = await self._exit_status
+        except OSError:  # the fork server has gone: so has the app (it is sent SIGHUP)
+            returncode = 1
         # Whatever the app wrote last is still in the pty: hand it over before reporting the end.
         while self.master >= 0:
             try:
@@ -227,7 +244,7 @@ class AppProcess:
             try:
                 await asyncio.wait_for(asyncio.shield(self._exited.wait()), grace)
             except TimeoutError:
-                log.warning("pid %s ignored SIGHUP for %.1f s: killed", self.pid, grace)
+                event("killed", logging.WARNING, pid=self.pid, reason=f"ignored SIGHUP for {grace:.1f} s")
         # Also when the leader has exited: anything it left in its group goes too.
         self._signal_group(signal.SIGKILL)
         await self._exited.wait()
@@ -242,3 +259,18 @@ class AppProcess:
                 self._pending.clear()
             os.close(self.master)
             self.master = -1
+
+
+async def _wait_popen(process: subprocess.Popen[bytes]) -> int:
+    """The exit status of a child of the server; a pidfd says when, so no thread per session and no polling."""
+    loop = asyncio.get_running_loop()
+    pidfd = os.pidfd_open(process.pid)
+    exited = asyncio.Event()
+    loop.add_reader(pidfd, exited.set)
+    try:
+        await exited.wait()
+    finally:
+        loop.remove_reader(pidfd)
+        os.close(pidfd)
+    code = process.wait()
+    return code if code >= 0 else 128 - code

@@ -28,13 +28,26 @@ class Settings:
     """The network and app options every session gets, fixed by the teacher."""
     follow: bool = False
     max_sessions: int = 50
-    max_per_address: int = 20
+    """Logged-in connections (the teacher may always log in on top)."""
+    max_per_address: int = 50
+    """Logged-in connections from one address (a class behind one NAT shares an address)."""
+    max_startups: int = 100
+    """Connections not yet logged in (a class typing its password at once is 50 of them); past half of
+    it new ones are dropped at random, more often the fuller it is (OpenSSH's MaxStartups)."""
+    max_startups_per_address: int = 100
+    """... from one address: as many by default, since a class behind one NAT shares an address."""
+    hello_timeout: float = 5.0
+    """Seconds for a new connection to finish the SSH handshake: a socket that says nothing is dropped
+    long before ``login_timeout``, so a flood of them cannot hold the unauthenticated slots."""
     idle_timeout: float = 1800.0
-    """Seconds without a key from the client before its session is closed."""
-    login_timeout: float = 30.0
+    """Seconds without a key from an own app's client before its session is closed (followers never are)."""
+    login_timeout: float = 20.0
+    """Seconds to log in, from the TCP connection."""
+    session_timeout: float = 30.0
+    """Seconds after login to open the app's session (``ssh -N`` opens none)."""
     fail_delay: float = 1.0
-    """Seconds before a wrong password is answered."""
+    """Seconds before a wrong password or key is answered (up to 8× that for an address guessing)."""
     throttle: Throttle = field(default_factory=Throttle)
     limits: Limits = DEFAULT_LIMITS
     max_auth_failures: int = 6
-    """Failed attempts one connection may make before it is dropped."""
+    """Failed attempts (wrong passwords and unknown keys) one connection may make before it is dropped."""

@@ -1,18 +1,23 @@
-"""``tuinet serve --ssh``: an SSH server whose only program is tuinet, one process per session.
+"""``tuinet serve --ssh``: an SSH server whose only program is tuinet.
 
-What a client can do is decided here, and it is little: authenticate (``Connection``), open one
-session with a pseudo-terminal, and use the app in it (``AppSession``). Everything else an SSH
-server usually offers is refused: exec requests (``ssh host ls``), subsystems (SFTP), port
-forwarding both ways, Unix-socket and tun forwarding, agent and X11 forwarding, and a second
-session on the same connection. Caps on concurrent connections (in all and per address), failed
-logins, idle time and per-process resources keep one student from exhausting the host.
+What a client can do is decided here, and it is little: connect (admission), authenticate, open one
+session with a pseudo-terminal, and use the app in it (session.py). Everything else an SSH server
+usually offers is refused and logged: exec requests (``ssh host ls``), subsystems (SFTP), port
+forwarding both ways, Unix-socket and tun forwarding, agent and X11 forwarding, environment
+variables, and a second session on the same connection.
+
+Admission has two stages, like OpenSSH's. Before login a connection costs little but proves nothing,
+so unauthenticated connections have their own cap (``max_startups``, with random early drop past
+half of it) and timeouts (``hello_timeout`` to finish the handshake, ``login_timeout`` to log in);
+they never take a student's slot. Only a logged-in connection counts against ``max_sessions`` and
+``max_per_address``, and it must open its session within ``session_timeout``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import random
 import shutil
 import tempfile
 import time
@@ -22,34 +27,47 @@ from typing import Any
 import asyncssh
 
 from tuinet.serve.auth import Role
+from tuinet.serve.fairshare import Governor
+from tuinet.serve.forks import ForkServer
+from tuinet.serve.groups import Renderers
 from tuinet.serve.hub import Hub
-from tuinet.serve.process import AppProcess, clean_term
+from tuinet.serve.logs import event, safe
+from tuinet.serve.process import app_env
+from tuinet.serve.session import AppSession
 from tuinet.serve.settings import Settings
+from tuinet.serve.spares import Spares
 
 __all__ = ["AppSession", "ClassroomServer", "Connection"]
 
-log = logging.getLogger("tuinet.serve")
 # asyncssh logs every packet-level event at INFO; our own lines say what a teacher needs.
 logging.getLogger("asyncssh").setLevel(logging.WARNING)
 
-NEEDS_TERMINAL = b"tuinet needs a terminal: connect with `ssh -t` (and without a command)\r\n"
-
 
 class ClassroomServer:
-    """The listening server and what its connections share: counters, the follow hub, the sessions."""
+    """The listening server and what its connections share: counters, the fork server, the follow hub."""
 
     def __init__(self, settings: Settings, host_key: asyncssh.SSHKey) -> None:
         self.settings = settings
         self.host_key = host_key
-        self.hub = Hub() if settings.follow else None
-        self.connections: set[Connection] = set()
-        self.per_address: Counter[str] = Counter()
-        self.sessions: set[AppSession] = set()
         self.workdir = tempfile.mkdtemp(prefix="tuinet-serve-")  # 0700: the apps' private working directory
+        self.forks = ForkServer(app_env("dumb"), self.workdir)
+        self.hub = Hub() if settings.follow else None
+        self.renderers = (
+            Renderers(self.hub, self.forks, settings.app_args, settings.limits) if self.hub is not None else None
+        )
+        self.spares = Spares(self.forks, settings.app_args, settings.limits) if settings.follow else None
+        self.governor = Governor()
+        self.connections: set[Connection] = set()
+        self.unauthenticated: Counter[str] = Counter()
+        self.logged_in: Counter[str] = Counter()
+        self.sessions: set[AppSession] = set()
         self._acceptor: asyncssh.SSHAcceptor | None = None
 
     async def start(self) -> None:
         s = self.settings
+        await self.forks.start()
+        if self.spares is not None:
+            self.spares.fill()
         self._acceptor = await asyncssh.create_server(
             lambda: Connection(self),
             s.host,
@@ -78,9 +96,8 @@ class ClassroomServer:
         assert self._acceptor is not None, "start() first"
         return int(self._acceptor.get_port())
 
-    def app_args(self, role: Role) -> list[str]:
-        served_as = role.value if self.settings.follow else "solo"
-        return [*self.settings.app_args, "--served-as", served_as]
+    def app_args(self) -> list[str]:
+        return list(self.settings.app_args)
 
     async def close(self) -> None:
         if self._acceptor is not None:
@@ -89,8 +106,14 @@ class ClassroomServer:
         for connection in list(self.connections):
             connection.disconnect("server shutting down")
         await asyncio.gather(*(session.end() for session in list(self.sessions)))
+        if self.renderers is not None:
+            await self.renderers.close()
+        if self.spares is not None:
+            await self.spares.close()
         if self.hub is not None:
             self.hub.close()
+        self.governor.close()
+        await self.forks.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def serve_forever(self) -> None:
@@ -107,10 +130,14 @@ class Connection(asyncssh.SSHServer):
         self.address = "?"
         self.peer = "?"
         self.role: Role | None = None
-        self._key_role: Role | None = None
+        self.authenticated = False
+        self._key_role: tuple[Role, str] | None = None
         self._failures = 0
-        self._refusal: str | None = None
+        self._refusal: tuple[int, str] | None = None
         self._started = time.monotonic()
+        self._session_timer: asyncio.TimerHandle | None = None
+        self._hello_timer: asyncio.TimerHandle | None = None
+        self._greeted = False
         self.session: AppSession | None = None
 
     # -- admission ----------------------------------------------------------------------------
@@ -120,274 +147,189 @@ class Connection(asyncssh.SSHServer):
         peer = conn.get_extra_info("peername") or ("?", 0)
         self.address, self.peer = str(peer[0]), f"{peer[0]}:{peer[1]}"
         server, settings = self.server, self.server.settings
+        # Log refused agent and X11 requests (asyncssh would refuse them silently).
+        conn.create_agent_listener = self._refuse_agent  # type: ignore[method-assign]
+        conn.attach_x11_listener = self._refuse_x11  # type: ignore[method-assign]
+        waiting = sum(server.unauthenticated.values())
+        mine = server.unauthenticated[self.address]
+        start = settings.max_startups // 2
+        per_address = settings.max_startups_per_address
+        if waiting >= settings.max_startups or (
+            waiting >= start and random.random() < (waiting - start + 1) / (settings.max_startups - start + 1)
+        ):
+            self._refusal = (asyncssh.DISC_TOO_MANY_CONNECTIONS, "too many connections logging in: try again")
+        elif mine >= per_address:
+            self._refusal = (asyncssh.DISC_TOO_MANY_CONNECTIONS, "too many connections from your address: try again")
         server.connections.add(self)
-        server.per_address[self.address] += 1
-        if len(server.connections) > settings.max_sessions:
-            self._refusal = f"server full: {settings.max_sessions} sessions already"
-        elif server.per_address[self.address] > settings.max_per_address:
-            self._refusal = f"too many sessions from {self.address} (limit {settings.max_per_address})"
-        elif settings.throttle.locked(self.address):
-            self._refusal = "too many failed logins from this address: try again later"
-        log.info(
-            "connect %s%s",
-            self.peer,
-            f" refused: {self._refusal}" if self._refusal else f" ({len(server.connections)} open)",
+        server.unauthenticated[self.address] += 1
+        event(
+            "connect",
+            peer=self.peer,
+            refused=self._refusal[1] if self._refusal else None,
+            waiting=waiting + 1,
+            sessions=sum(server.logged_in.values()),
         )
+        loop = asyncio.get_running_loop()
+        if self._refusal is not None:
+            loop.call_soon(self._hang_up)
+        else:
+            self._hello_timer = loop.call_later(settings.hello_timeout, self._silent)
+
+    def _hang_up(self) -> None:
+        if self.conn is not None:
+            self.conn.abort()  # before the handshake there is no one to send a reason to
+
+    def _silent(self) -> None:
+        if not self._greeted:
+            event("timeout", peer=self.peer, what="no handshake")
+            self._hang_up()
+
+    def _count_out(self) -> None:
+        counter = self.server.logged_in if self.authenticated else self.server.unauthenticated
+        counter[self.address] -= 1
+        if counter[self.address] <= 0:
+            del counter[self.address]
 
     def connection_lost(self, exc: Exception | None) -> None:
         server = self.server
         if self in server.connections:
             server.connections.discard(self)
-            server.per_address[self.address] -= 1
-            if server.per_address[self.address] <= 0:
-                del server.per_address[self.address]
-        reason = f": {exc}" if exc else ""
-        log.info(
-            "disconnect %s%s after %.0f s%s",
-            self.peer,
-            f" ({self.role})" if self.role else "",
-            time.monotonic() - self._started,
-            reason,
+            self._count_out()
+        for timer in (self._session_timer, self._hello_timer):
+            if timer is not None:
+                timer.cancel()
+        event(
+            "disconnect",
+            peer=self.peer,
+            role=self.role,
+            seconds=f"{time.monotonic() - self._started:.0f}",
+            reason=str(exc) if exc else None,  # a client's own words: escaped by event()
         )
         if self.session is not None:
             asyncio.get_running_loop().create_task(self.session.end())
         server.settings.throttle.forget_old()
 
-    def disconnect(self, reason: str) -> None:
+    def disconnect(self, reason: str, code: int = asyncssh.DISC_BY_APPLICATION) -> None:
         if self.conn is not None:
-            self.conn.disconnect(asyncssh.DISC_BY_APPLICATION, reason)
+            self.conn.disconnect(code, reason)
 
     def begin_auth(self, username: str) -> bool:
+        self._greeted = True
         if self._refusal is not None:
-            code = asyncssh.DISC_TOO_MANY_CONNECTIONS if "failed" not in self._refusal else asyncssh.DISC_BY_APPLICATION
-            raise asyncssh.DisconnectError(code, self._refusal)
+            raise asyncssh.DisconnectError(*self._refusal)
         return True  # always authenticate: there is no "no password" mode
 
     # -- authentication -------------------------------------------------------------------------
+
+    def _admit(self, role: Role, method: str, key: str | None = None) -> None:
+        """Logged in: now, and only now, the connection takes a session slot."""
+        server, settings = self.server, self.server.settings
+        sessions = sum(server.logged_in.values())
+        if role is not Role.TEACHER:  # the teacher always gets in, even to a full class
+            if sessions >= settings.max_sessions:
+                reason = f"server full: {settings.max_sessions} sessions already"
+                event("refused", logging.WARNING, peer=self.peer, what="login", reason=reason)
+                raise asyncssh.DisconnectError(asyncssh.DISC_TOO_MANY_CONNECTIONS, reason)
+            if server.logged_in[self.address] >= settings.max_per_address:
+                reason = f"too many sessions from {self.address} (limit {settings.max_per_address})"
+                event("refused", logging.WARNING, peer=self.peer, what="login", reason=reason)
+                raise asyncssh.DisconnectError(asyncssh.DISC_TOO_MANY_CONNECTIONS, reason)
+        self._count_out()
+        self.authenticated = True
+        server.logged_in[self.address] += 1
+        self.role = role
+        event("login", peer=self.peer, role=role, method=method, key=key)
+
+    async def _failed(self, what: str, username: str, key: str | None = None) -> None:
+        settings = self.server.settings
+        self._failures += 1
+        settings.throttle.failed(self.address)
+        factor = settings.throttle.factor(self.address)
+        event(
+            "auth_failure", logging.WARNING, peer=self.peer, what=what, user=username, key=key, failures=self._failures
+        )
+        await asyncio.sleep(settings.fail_delay * factor)
+        if self._failures >= settings.max_auth_failures:
+            raise asyncssh.DisconnectError(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "too many failed logins")
 
     def password_auth_supported(self) -> bool:
         return self.server.settings.credentials.passwords
 
     async def validate_password(self, username: str, password: str) -> bool:
-        settings = self.server.settings
-        if settings.throttle.locked(self.address):
-            raise asyncssh.DisconnectError(asyncssh.DISC_BY_APPLICATION, "too many failed logins: try again later")
-        role = settings.credentials.role_for_password(password)
+        role = self.server.settings.credentials.role_for_password(password)
         if role is not None:
-            self.role = role
-            log.info("login %s as %s (password)", self.peer, role)
+            self._admit(role, "password")
             return True
-        self._failures += 1
-        locked = settings.throttle.failed(self.address)
-        log.warning(
-            "auth failure %s: wrong password (user %r)%s",
-            self.peer,
-            username[:32],
-            "; address locked out" if locked else "",
-        )
-        await asyncio.sleep(settings.fail_delay)
-        if locked or self._failures >= settings.max_auth_failures:
-            raise asyncssh.DisconnectError(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "too many failed logins")
+        await self._failed("password", username)
         return False
 
     def public_key_auth_supported(self) -> bool:
         return self.server.settings.credentials.keys
 
-    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+    async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         # Called when a key is offered and again with its signature; the last accepted one is the one used.
         role = self.server.settings.credentials.role_for_key(key)
+        fingerprint = key.get_fingerprint()
         if role is None:
-            log.warning("auth failure %s: unknown key %s (user %r)", self.peer, key.get_fingerprint(), username[:32])
+            await self._failed("key", username, fingerprint)
             return False
-        self._key_role = role
+        self._key_role = (role, fingerprint)
         return True
 
     def auth_completed(self) -> None:
-        if self.role is None:  # not by password, so by the key validated last
-            self.role = self._key_role
-            log.info("login %s as %s (key)", self.peer, self.role)
+        if self.role is None and self._key_role is not None:  # not by password, so by the key validated last
+            role, fingerprint = self._key_role
+            try:
+                self._admit(role, "publickey", fingerprint)
+            except asyncssh.DisconnectError as refusal:
+                self.disconnect(refusal.reason, refusal.code)
+                return
+        timeout = self.server.settings.session_timeout
+        self._session_timer = asyncio.get_running_loop().call_later(timeout, self._no_session, timeout)
+
+    def _no_session(self, timeout: float) -> None:
+        if self.session is None:
+            event("timeout", peer=self.peer, what="no session", seconds=f"{timeout:.0f}")
+            self.disconnect(f"no session opened within {timeout:.0f} s")
+
+    def session_opened(self) -> None:
+        if self._session_timer is not None:
+            self._session_timer.cancel()
+            self._session_timer = None
 
     # -- what an authenticated client may open ---------------------------------------------------
 
     def session_requested(self) -> AppSession | bool:
         if self.session is not None or self.role is None:
-            log.warning("refused %s: a second session on one connection", self.peer)
+            event("refused", logging.WARNING, peer=self.peer, what="second session")
             return False
         self.session = AppSession(self, self.role)
         return self.session
 
-    def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
-        log.warning("refused %s: port forwarding to %s:%s", self.peer, dest_host, dest_port)
+    def _refuse(self, what: str, **details: Any) -> bool:
+        event("refused", logging.WARNING, peer=self.peer, what=what, **details)
         return False
+
+    async def _refuse_agent(self) -> bool:
+        return self._refuse("agent forwarding")
+
+    async def _refuse_x11(self, chan: Any, auth_proto: bytes, auth_data: bytes, screen: int) -> None:
+        self._refuse("X11 forwarding", proto=safe(auth_proto))
+
+    def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
+        return self._refuse("port forwarding", to=f"{dest_host}:{dest_port}")
 
     def server_requested(self, listen_host: str, listen_port: int) -> bool:
-        log.warning("refused %s: remote port forwarding from %s:%s", self.peer, listen_host, listen_port)
-        return False
+        return self._refuse("remote port forwarding", listen=f"{listen_host}:{listen_port}")
 
     def unix_connection_requested(self, dest_path: str) -> bool:
-        log.warning("refused %s: Unix socket forwarding", self.peer)
-        return False
+        return self._refuse("unix socket forwarding", path=dest_path)
 
     def unix_server_requested(self, listen_path: str) -> bool:
-        log.warning("refused %s: remote Unix socket forwarding", self.peer)
-        return False
+        return self._refuse("remote unix socket forwarding", path=listen_path)
 
     def tun_requested(self, unit: int | None) -> bool:
-        log.warning("refused %s: tunnel", self.peer)
-        return False
+        return self._refuse("tunnel")
 
     def tap_requested(self, unit: int | None) -> bool:
-        log.warning("refused %s: tap tunnel", self.peer)
-        return False
-
-
-class AppSession(asyncssh.SSHServerSession[bytes]):
-    """One SSH session channel running one tuinet process in a pty."""
-
-    def __init__(self, connection: Connection, role: Role) -> None:
-        self.connection = connection
-        self.server = connection.server
-        self.role = role
-        self.chan: asyncssh.SSHServerChannel[bytes] | None = None
-        self.term: str | None = None
-        self.size = (80, 24)
-        self.process: AppProcess | None = None
-        self._early_input: list[bytes] = []
-        self._follow_writer: asyncio.StreamWriter | None = None
-        self._last_input = time.monotonic()
-        self._idle_timer: asyncio.TimerHandle | None = None
-        self._ended = False
-
-    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
-        self.chan = chan
-
-    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Any) -> bool:
-        self.term = clean_term(term_type)
-        if term_size[0] > 0 and term_size[1] > 0:
-            self.size = (min(term_size[0], 1000), min(term_size[1], 1000))
-        return True
-
-    def shell_requested(self) -> bool:
-        return True  # "shell" here means the app; without a pty it is refused politely in session_started
-
-    def exec_requested(self, command: str) -> bool:
-        log.warning("refused %s: command %r", self.connection.peer, command[:60])
-        return False
-
-    def subsystem_requested(self, subsystem: str) -> bool:
-        log.warning("refused %s: subsystem %r", self.connection.peer, subsystem[:30])
-        return False
-
-    def break_received(self, msec: int) -> bool:
-        return False
-
-    def session_started(self) -> None:
-        assert self.chan is not None
-        if self.term is None:
-            self.chan.write_stderr(NEEDS_TERMINAL)
-            self.chan.exit(1)
-            return
-        self.server.sessions.add(self)
-        asyncio.get_running_loop().create_task(self._run())
-
-    async def _run(self) -> None:
-        assert self.chan is not None and self.term is not None
-        args = self.server.app_args(self.role)
-        inherited = None
-        hub = self.server.hub
-        if hub is not None:
-            if self.role is Role.TEACHER:
-                inherited = await hub.add_teacher()
-            else:
-                inherited, self._follow_writer = await hub.add_student()
-            args += ["--follow-fd", str(inherited.fileno())]
-        if self._ended:
-            if inherited is not None:
-                inherited.close()
-            return
-        try:
-            self.process = AppProcess(
-                args,
-                term=self.term,
-                size=self.size,
-                limits=self.server.settings.limits,
-                on_output=self._output,
-                cwd=self.server.workdir,
-                pass_fds=(inherited.fileno(),) if inherited is not None else (),
-            )
-        except OSError as error:
-            log.error("cannot start tuinet for %s: %s", self.connection.peer, error)
-            self.chan.exit(1)
-            return
-        finally:
-            if inherited is not None:
-                inherited.close()  # the child has its own copy
-        log.info(
-            "session %s: %s pid %s, %s %dx%d", self.connection.peer, self.role, self.process.pid, self.term, *self.size
-        )
-        for data in self._early_input:
-            self.process.write(data)
-        self._early_input.clear()
-        self._arm_idle_timer(self.server.settings.idle_timeout)
-        status = await self.process.wait()
-        self.process.close()
-        if not self._ended:
-            self.chan.exit(status if status >= 0 else 128 - status)
-
-    # -- bytes both ways ----------------------------------------------------------------------
-
-    def _output(self, data: bytes) -> None:
-        if self.chan is not None and not self._ended:
-            self.chan.write(data)
-
-    def pause_writing(self) -> None:
-        if self.process is not None:
-            self.process.pause()
-
-    def resume_writing(self) -> None:
-        if self.process is not None:
-            self.process.resume()
-
-    def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
-        self._last_input = time.monotonic()
-        if self.process is None:
-            if sum(map(len, self._early_input)) < 65536:
-                self._early_input.append(data)
-            return
-        self.process.write(data)
-
-    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
-        if width > 0 and height > 0:
-            self.size = (min(width, 1000), min(height, 1000))
-            if self.process is not None:
-                self.process.resize(*self.size)
-
-    # -- the end --------------------------------------------------------------------------------
-
-    def _arm_idle_timer(self, delay: float) -> None:
-        self._idle_timer = asyncio.get_running_loop().call_later(delay, self._check_idle)
-
-    def _check_idle(self) -> None:
-        timeout = self.server.settings.idle_timeout
-        idle = time.monotonic() - self._last_input
-        if idle < timeout:
-            self._arm_idle_timer(timeout - idle)
-            return
-        log.info("idle %s: no input for %.0f s, closing", self.connection.peer, idle)
-        self.connection.disconnect(f"idle for {timeout:.0f} s")
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        asyncio.get_running_loop().create_task(self.end())
-
-    async def end(self) -> None:
-        """Stop the app (if still running) and forget the session; safe to call more than once."""
-        self._ended = True
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-        if self._follow_writer is not None and self.server.hub is not None:
-            self.server.hub.remove_student(self._follow_writer)
-            self._follow_writer = None
-        if self.process is not None:
-            with contextlib.suppress(ProcessLookupError):
-                await self.process.stop()
-        self.server.sessions.discard(self)
+        return self._refuse("tap tunnel")

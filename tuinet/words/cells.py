@@ -13,7 +13,9 @@ from typing import Literal
 
 from tuinet.engine.trace import Operation, OpKind, Trace
 from tuinet.words.formulas import LOSS_OPERATOR, loss_of
+from tuinet.words.names import label
 from tuinet.words.numbers import factor, fmt
+from tuinet.words.symbols import symbol
 
 __all__ = ["Cell", "Region", "cell_count", "cell_index", "cell_position", "explain_cell"]
 
@@ -60,26 +62,25 @@ class Cell:
 
 
 def cell_count(trace: Trace, op: Operation) -> int:
-    """How many cells the result of ``op`` has (1 for the loss)."""
-    return int(trace[op.result].size)
+    """How many cells the result of ``op`` has (1 for the loss): the schema's count."""
+    return trace.schema.cells[op.index]
 
 
 def cell_position(trace: Trace, op: Operation, index: int) -> tuple[int, int]:
     """Row-major position of cell ``index`` in the result of ``op``."""
-    cols = int(trace[op.result].shape[1])
-    return divmod(index, cols)
+    return divmod(index, trace.schema.shape(op.result)[1])
 
 
 def cell_index(trace: Trace, op: Operation, row: int, col: int) -> int:
-    return row * int(trace[op.result].shape[1]) + col
+    return row * trace.schema.shape(op.result)[1] + col
 
 
 def _ref(trace: Trace, name: str, transpose: bool, axis: Literal["row", "col"], k: int) -> tuple[str, Region]:
     """How row/col k of (possibly transposed) ``name`` is written, and where it lies in the stored matrix."""
-    label = trace.label(name)
+    shown = label(trace, name)
     stored = axis if not transpose else ("col" if axis == "row" else "row")
     region = Region("row", i=k) if stored == "row" else Region("col", j=k)
-    text = f"{label}[{k},:]" if stored == "row" else f"{label}[:,{k}]"
+    text = f"{shown}[{k},:]" if stored == "row" else f"{shown}[:,{k}]"
     return text, region
 
 
@@ -87,7 +88,7 @@ def explain_cell(trace: Trace, op: Operation, row: int, col: int, digits: int = 
     """Everything the equation pane and the highlights need for cell (row, col) of ``op``."""
     R = trace[op.result]
     value = float(R[row, col])
-    name = f"{trace.label(op.result)}[{row},{col}]"
+    name = f"{label(trace, op.result)}[{row},{col}]"
     highlights: dict[str, Region] = {op.result: Region("cell", row, col)}
     terms: tuple[tuple[float, float], ...] = ()
     inputs: tuple[float, ...] = ()
@@ -109,25 +110,26 @@ def explain_cell(trace: Trace, op: Operation, row: int, col: int, digits: int = 
         if op.bias is not None:
             bias = float(trace[op.bias][0, col])
             highlights[op.bias] = Region("cell", 0, col)
-            text += f" + {trace.label(op.bias)}[0,{col}]"
+            text += f" + {label(trace, op.bias)}[0,{col}]"
             dot += f" + {factor(bias, digits)}"
         if op.gate is not None:
             gate = float(trace[op.gate][row, col])
             highlights[op.gate] = Region("cell", row, col)
-            text = f"{name} = ({ltext}·{rtext}) × {trace.label(op.gate)}[{row},{col}]"
+            text = f"{name} = ({ltext}·{rtext}) × {label(trace, op.gate)}[{row},{col}]"
             dot = f"({dot}) × {factor(gate, digits)}"
         text += f" = {dot} = {v}"
     elif op.kind is OpKind.ACTIVATION:
         (z,) = op.operands
         inputs = (float(trace[z.name][row, col]),)
         highlights[z.name] = Region("cell", row, col)
-        text = f"{name} = {op.symbol}({z.name}[{row},{col}]) = {op.symbol}({fmt(inputs[0], digits)}) = {v}"
+        f = symbol(op.activation)
+        text = f"{name} = {f}({z.name}[{row},{col}]) = {f}({fmt(inputs[0], digits)}) = {v}"
     elif op.kind is OpKind.ELEMENTWISE:
         first, second = op.operands
         inputs = (float(trace[first.name][row, col]), float(trace[second.name][row, col]))
         highlights[first.name] = Region("cell", row, col)
         highlights[second.name] = Region("cell", row, col)
-        a_text, b_text = (f"{trace.label(o.name)}[{row},{col}]" for o in op.operands)
+        a_text, b_text = (f"{label(trace, o.name)}[{row},{col}]" for o in op.operands)
         x, w = (factor(n, digits) for n in inputs)
         k = op.factor  # δ_L = (k·e) ⊙ f′(z_L): k = ∂C/∂e ÷ e, 1 (½Σ), 2 (Σ) or 1/(N·K) (½·mean)
         if op.result == "e":
@@ -156,17 +158,19 @@ def explain_cell(trace: Trace, op: Operation, row: int, col: int, digits: int = 
         parts = " + ".join(fmt(x, digits) for x in inputs[:max_terms])
         if len(inputs) > max_terms:
             parts += f" + … ({len(inputs) - max_terms} more)"
-        text = f"{name} = Σ_n {trace.label(d.name)}[n,{col}] = {parts} = {v}"
+        text = f"{name} = Σ_n {label(trace, d.name)}[n,{col}] = {parts} = {v}"
+    elif op.frozen:  # W′ = W: the update reads W alone
+        (W,) = op.operands
+        inputs = (float(trace[W.name][row, col]),)
+        highlights[W.name] = Region("cell", row, col)
+        text = f"{name} = {W.name}[{row},{col}] = {v}  ({W.name} is frozen: d{W.name} is not applied)"
     else:  # UPDATE
         W, dW = op.operands
         inputs = (float(trace[W.name][row, col]), float(trace[dW.name][row, col]))
         highlights[W.name] = Region("cell", row, col)
         highlights[dW.name] = Region("cell", row, col)
-        if op.frozen:
-            text = f"{name} = {W.name}[{row},{col}] = {v}  ({W.name} is frozen: {dW.name} is not applied)"
-        else:
-            text = (
-                f"{name} = {W.name}[{row},{col}] − lr·{dW.name}[{row},{col}]"
-                f" = {fmt(inputs[0], digits)} − {op.scale:g}×{factor(inputs[1], digits)} = {v}"
-            )
+        text = (
+            f"{name} = {W.name}[{row},{col}] − lr·{dW.name}[{row},{col}]"
+            f" = {fmt(inputs[0], digits)} − {op.scale:g}×{factor(inputs[1], digits)} = {v}"
+        )
     return Cell(op, row, col, value, terms, inputs, bias, gate, highlights, text)

@@ -24,6 +24,7 @@ from tuinet.engine.trace import Operation, Trace
 from tuinet.engine.types import Matrix
 from tuinet.errors import TuinetError
 from tuinet.words.formulas import scaled_error
+from tuinet.words.names import label
 from tuinet.words.numbers import factor, fmt
 
 __all__ = [
@@ -103,7 +104,7 @@ class OuterProducts:
 def _why_transpose(trace: Trace, layer: int) -> str:
     a, d = trace[f"a{layer - 1}"], trace[f"delta{layer}"]
     (N, n_in), n_out = a.shape, int(d.shape[1])
-    a_name, d_name = trace.label(f"a{layer - 1}"), trace.label(f"delta{layer}")
+    a_name, d_name = label(trace, f"a{layer - 1}"), label(trace, f"delta{layer}")
     what_in = "inputs" if layer == 1 else "units"
     what_out = "outputs" if layer == trace.layers else "units"
     head = (
@@ -193,16 +194,20 @@ class SignConventions:
 
 
 def _op(trace: Trace, result: str) -> Operation:
-    return next(op for op in trace.schedule if op.result == result)
+    """The operation that produces ``result`` (the schema knows which)."""
+    producer = trace.schema.producer(result)
+    if producer is None:
+        raise WhyError(f"{result} is not made by an operation of this iteration")
+    return trace.schedule[producer]
 
 
 def _formulas(trace: Trace, tutorial: bool) -> tuple[str, ...]:
     L = trace.layers
     e = f"e = y − a{L}" if tutorial else f"e = a{L} − y"
     grad = scaled_error(_op(trace, f"delta{L}"))  # e, 2e or (e / N·K): the loss kind's ∂C/∂e
-    out = [e, f"δ{L} = {grad} ⊙ {trace.label(f'dadz{L}')}"]
+    out = [e, f"δ{L} = {grad} ⊙ {label(trace, f'dadz{L}')}"]
     for layer in range(L, 1, -1):
-        out.append(f"δ{layer - 1} = (δ{layer} · W{layer}ᵀ) ⊙ {trace.label(f'dadz{layer - 1}')}")
+        out.append(f"δ{layer - 1} = (δ{layer} · W{layer}ᵀ) ⊙ {label(trace, f'dadz{layer - 1}')}")
     sign = "+" if tutorial else "−"
     for layer in range(L, 0, -1):
         W, b = f"W{layer}", f"b{layer}"
@@ -315,7 +320,7 @@ def scalar_gradient(trace: Trace, layer: int, i: int, j: int, digits: int = 3, m
     total = 0.0
     for x, g in terms:
         total += x * g
-    a_name, d_name = trace.label(f"a{layer - 1}"), trace.label(f"delta{layer}")
+    a_name, d_name = label(trace, f"a{layer - 1}"), label(trace, f"delta{layer}")
     shown = [f"{factor(x, digits)}×{factor(g, digits)}" for x, g in terms[:max_terms]]
     if len(terms) > max_terms:
         shown.append(f"… ({len(terms) - max_terms} more)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App
 
 from tuinet.app.session import Session
+from tuinet.words.export import CommandLine
 
 __all__ = ["Host"]
 
@@ -13,6 +14,8 @@ class Host(App[None]):
     """The part of the App the action groups see."""
 
     session: Session
+    command_line: CommandLine | None = None
+    """Spells the ``tuinet export`` command of an export (given by the CLI through make_app: it owns the parser)."""
 
     def publish_soon(self) -> None:
         """Show the session's state: once, after any keys already queued (one publish per frame)."""

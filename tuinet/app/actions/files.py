@@ -16,7 +16,7 @@ __all__ = ["FileActions"]
 class FileActions(Host):
     def action_export(self) -> None:
         session = self.session
-        ask_export(self, session.network, session.history, session.cursor.iteration)
+        ask_export(self, session.network, session.history, session.cursor.iteration, self.command_line)
 
     def action_save(self) -> None:
         ask_save(self, self.current_state())

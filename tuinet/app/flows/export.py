@@ -9,24 +9,31 @@ from textual.app import App
 from tuinet.app.dialogs import FileRequest, PathDialog
 from tuinet.engine import History, Network, TuinetError
 from tuinet.fileio import write_text
-from tuinet.words.export import export_markdown, export_python
+from tuinet.words.export import CommandLine, export_markdown, export_python
 
 __all__ = ["EXPORT_FORMATS", "ask_export"]
 
 EXPORT_FORMATS = {"py": "Python script (numpy only) that recomputes this iteration", "md": "Markdown handout"}
 
 
-def ask_export(app: App[Any], network: Network, history: History, iteration: int) -> None:
-    """Ask for a file and a format, write iteration ``iteration`` there; every failure is a one-line notice."""
+def ask_export(
+    app: App[Any], network: Network, history: History, iteration: int, command_line: CommandLine | None = None
+) -> None:
+    """Ask for a file and a format, write iteration ``iteration`` there; every failure is a one-line notice.
+
+    ``command_line`` (from the CLI, which owns the parser) spells the export's ``tuinet export`` command.
+    """
 
     def done(request: FileRequest | None) -> None:
         if request is None:
             return
+        form = "md" if request.form == "md" else "py"
+        command = command_line(network.config, iteration, form) if command_line is not None else None
         try:
-            if request.form == "md":
-                text = export_markdown(network, history.trace(iteration))
+            if form == "md":
+                text = export_markdown(network, history.trace(iteration), command=command)
             else:
-                text = export_python(network, history, iteration)
+                text = export_python(network, history, iteration, command)
             write_text(text, request.path)
         except TuinetError as error:
             app.notify(str(error), title="Export failed", severity="error")
