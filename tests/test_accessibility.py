@@ -19,6 +19,7 @@ import pytest
 from tests.pty_app import PtyApp
 from tuinet.app.session import Cursor, Granularity, Session
 from tuinet.engine import NetConfig
+from tuinet.words.formulas import formula
 from tuinet.words.numbers import fmt
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty") or sys.platform == "win32", reason="needs a POSIX pty")
@@ -56,7 +57,7 @@ def test_the_terminal_cursor_stands_on_the_active_cell_after_each_step(size: tup
         settle(app, "right")  # operation level: the cursor is on the equation
         cursor = session.move(cursor, Granularity.OPERATION, True)
         column, row = app.cursor()
-        assert app.lines()[row][column:].startswith(session.schedule[0].formula), app.text()
+        assert app.lines()[row][column:].startswith(formula(session.schedule[0], session.history.trace(1))), app.text()
         for key, granularity, forward in (
             [("full_stop", Granularity.CELL, True)] * 6
             + [("comma", Granularity.CELL, False)] * 2
@@ -67,7 +68,9 @@ def test_the_terminal_cursor_stands_on_the_active_cell_after_each_step(size: tup
             column, row = app.cursor()
             shown = app.lines()[row][column:]
             if key == "right":
-                assert shown.startswith(session.schedule[cursor.op].formula), (cursor, app.text())
+                assert shown.startswith(
+                    formula(session.schedule[cursor.op], session.history.trace(cursor.iteration))
+                ), (cursor, app.text())
             else:  # on the number just computed, in the Operation pane's result
                 number = cell_being_written(session, cursor)
                 assert shown.split()[0] == number, (cursor, number, shown, app.text())

@@ -64,6 +64,22 @@ def test_the_command_line_wins(capsys: pytest.CaptureFixture[str], fake_app: lis
     assert fake_app == [{"config": NetConfig(hidden=(3,), lr=0.5), "theme": "ansi", "digits": 5, "mouse": True}]
 
 
+def test_notation_passes_through_to_the_option(
+    capsys: pytest.CaptureFixture[str], fake_app: list[dict[str, Any]]
+) -> None:
+    """`notation` is --notation's key: checked against the registered profiles by that option, and passed on."""
+    write_config('notation = "tutorial"\n')
+    assert run(capsys)[0] == 0
+    assert fake_app[0]["notation"] == "tutorial"
+    fake_app.clear()
+    assert run(capsys, "--notation", "trask")[0] == 0  # the command line wins
+    assert fake_app[0]["notation"] == "trask"
+    path = write_config('notation = "klingon"\n')
+    code, _, err = run(capsys)
+    wanted = f"tuinet: error: {path}: notation: must be one of tuinet, tutorial, trask, nielsen, got 'klingon'"
+    assert code == 2 and err.startswith(wanted), err
+
+
 def test_no_config_ignores_the_file(capsys: pytest.CaptureFixture[str], fake_app: list[dict[str, Any]]) -> None:
     write_config('theme = "light"\n')
     assert run(capsys, "--no-config")[0] == 0
@@ -96,7 +112,7 @@ def test_served_apps_read_no_config(capsys: pytest.CaptureFixture[str], fake_app
         ("[network]\ntheme = 'light'\n", "[network] theme: unknown setting; the [network] settings are: dataset,"),
         ("[network]\nlr = {a = 1}\n", "[network] lr: must be a number or text"),
         ("network = 3\n", "network: must be a table"),
-        ('[keymap]\nnext-step = "n"\n', "[keymap] next-step: no binding has this id; the ids are: derivation, explore,"),
+        ('[keymap]\nnext-step = "n"\n', "[keymap] next-step: no binding has this id; the ids are: derivation,"),
         ("[keymap]\nnext-iteration = 3\n", "[keymap] next-iteration: must be text"),
         ('[keymap]\nnext-iteration = "n,,m"\n', "[keymap] next-iteration: must be keys separated by commas"),
         ("digits = \n", "not valid TOML: Invalid value (at line 1, column 10)"),
@@ -123,17 +139,24 @@ def test_tuinet_config_says_where_each_setting_came_from(capsys: pytest.CaptureF
     path = write_config('theme = "light"\ndigits = 5\n[network]\nlr = 0.5\nhidden = [8, 8]\n[keymap]\nquit = "Q"\n')
     code, out, err = run(capsys, "--digits", "6", "config", "--hidden", "3")
     assert (code, err) == (0, "")
-    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[1:] if line.strip()}
+    rows: dict[str, list[str]] = {}
+    section = ""
+    for line in out.splitlines()[1:]:
+        if line.startswith("["):
+            section = line.strip()
+        elif line.strip():
+            rows[f"{section}{line.split()[0]}"] = line.split()[1:]
     assert out.splitlines()[0] == f"config file: {path}"
     assert rows["theme"] == ["light", "config", "file:", "theme"]
     assert rows["digits"] == ["6", "command", "line"]
     assert rows["mouse"] == ["true", "default"]
-    assert rows["lr"] == ["0.5", "config", "file:", "[network]", "lr"]
-    assert rows["hidden"] == ["3", "command", "line"]
-    assert rows["seed"] == ["1", "default"]
-    assert rows["quit"] == ["Q", "config", "file"]
-    assert rows["next-operation"] == ["→", "default"]
-    assert rows["next-cell-alt"] == ["↓", "j", "default"]
+    assert rows["notation"] == ["tuinet", "default"]
+    assert rows["[network]lr"] == ["0.5", "config", "file:", "[network]", "lr"]
+    assert rows["[network]hidden"] == ["3", "command", "line"]
+    assert rows["[network]seed"] == ["1", "default"]
+    assert rows["[keymap]quit"] == ["Q", "config", "file"]
+    assert rows["[keymap]next-operation"] == ["→", "default"]
+    assert rows["[keymap]next-cell-alt"] == ["↓", "j", "default"]
 
 
 def test_tuinet_config_without_a_file(capsys: pytest.CaptureFixture[str]) -> None:
