@@ -8,6 +8,8 @@ content changed. Flows that ask the user (flows/) post messages the App applies.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,6 +18,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, ScrollableContainer
 from textual.events import Resize
+from textual.geometry import Offset
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -38,13 +41,15 @@ from tuinet.app.follow import (
     session_for,
 )
 from tuinet.app.layout import PANES
+from tuinet.app.pace import DEFAULT_SPEED
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.profiles import notation_for
+from tuinet.app.readercursor import reader_cursor
 from tuinet.app.session import Cursor, Session
 from tuinet.app.sessionfile import SavedSession
 from tuinet.app.signals import exit_on_signals
 from tuinet.app.status import EquationPane, PaneBar, StatusBar
-from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
+from tuinet.app.themes import THEME_NAMES, THEMES, apply_no_color, resolve_theme
 from tuinet.app.view import StepView, build_view
 from tuinet.engine import NetConfig, Network
 from tuinet.words.export import CommandLine
@@ -81,8 +86,14 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         saved: SavedSession | None = None,
         classroom: Classroom | None = None,
         scenario: Scenario | None = None,
+        speed: int = DEFAULT_SPEED,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
+        self._cursor_set = Offset(0, 0)
+        self._reader_widgets: tuple[StagePane, EquationPane] | None = None
+        self._sized = False
         super().__init__()
+        apply_no_color(self, os.environ)
         self.session = session
         self.scenario = scenario
         """The scenario or preset the app was started with: its lesson and names show in the lesson pane."""
@@ -95,6 +106,10 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
             self.register_theme(t)
         self.theme = resolve_theme(theme, self.available_themes) or THEME_NAMES["dark"]
         self._publish_pending = False
+        self._speed = speed
+        self.keymap = dict(keymap or {})
+        """Binding id → keys, from config.toml's [keymap] (checked by keymap.check_keymap)."""
+        self.set_keymap(self.keymap)
         self._curve_points = 40
         """Losses the status line's curve has room for (StatusBar reports its width)."""
 
@@ -126,6 +141,7 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         exit_on_signals(self)
 
     def on_mount(self) -> None:
+        self._reader_widgets = (self.query_one(StagePane), self.query_one(EquationPane))
         if self.classroom is not None:
             self.classroom.limit(self.session)
         if self._saved is not None:
@@ -146,6 +162,11 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
             )
         if self.session.why is not None:  # the prediction map is sized from the terminal
             self.publish_soon()
+        # A terminal that shrinks below its cursor's row scrolls its lines up (xterm, VTE, tmux do): after a window
+        # change (not the first size, at start) the frame after the new layout repaints every line.
+        if self._sized:
+            self.call_after_refresh(self.screen.refresh)
+        self._sized = True
 
     def on_status_bar_curve_room(self, message: StatusBar.CurveRoom) -> None:
         if message.points != self._curve_points:
@@ -177,6 +198,25 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         )
         self.query_one("#pane-compact", MatrixPane).show_pane(new.active_pane)  # same frame as the numbers
         self.view = new
+
+    # -- the terminal cursor: where screen readers and braille displays look ------------------------------------
+
+    @property
+    def cursor_position(self) -> Offset:
+        """Where Textual puts the terminal cursor at the end of each frame it draws.
+
+        On the stepper: the cell being written, else the equation (readercursor.py), computed from the layout of
+        that very frame, so it is right after every step, resize and layout. Other screens (an Input's caret, the
+        loss plot's words) set it as usual.
+        """
+        widgets = self._reader_widgets
+        if widgets is not None and self._screen_stack and widgets[0].screen is self.screen:
+            return reader_cursor(*widgets)
+        return self._cursor_set
+
+    @cursor_position.setter
+    def cursor_position(self, offset: Offset) -> None:
+        self._cursor_set = offset
 
     @work(thread=True, exclusive=True, group="extend")
     def _extend_to(self, iteration: int) -> None:
@@ -294,6 +334,8 @@ def make_app(
     saved: SavedSession | None = None,
     network: Network | None = None,
     classroom: Classroom | None = None,
+    speed: int = DEFAULT_SPEED,
+    keymap: Mapping[str, str] | None = None,
     notation: str = "tuinet",
     scenario: Scenario | None = None,
     command_line: CommandLine | None = None,
@@ -308,7 +350,14 @@ def make_app(
     session = Session(config, network)
     session.notation = notation_for(session.network, notation)
     app = TuinetApp(
-        session, theme=theme, digits=digits, saved=saved, classroom=classroom, scenario=scenario
+        session,
+        theme=theme,
+        digits=digits,
+        saved=saved,
+        classroom=classroom,
+        scenario=scenario,
+        speed=speed,
+        keymap=keymap,
     )
     app.command_line = command_line
     return app

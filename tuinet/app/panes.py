@@ -14,12 +14,13 @@ from typing import ClassVar
 from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Offset, Size
 from textual.reactive import var
 from textual.widget import Widget
 
+from tuinet.app.cursor import Cursor
 from tuinet.app.layout import PANES
-from tuinet.app.render import Block, Palette, flow, matrix_block, symbol_block
+from tuinet.app.render import Block, Palette, flow, flow_focus, matrix_block, symbol_block
 from tuinet.app.view import StepView
 from tuinet.engine import OpKind
 from tuinet.words.formulas import LOSS_HEAD, loss_of
@@ -74,6 +75,10 @@ class MatrixWidget(Widget):
         & > .matrix--changed { text-style: underline; }
         & > .matrix--bad { color: $text-warning; text-style: bold; }
     }
+    /* NO_COLOR (themes.apply_no_color): meaning without colour — operands bold, the cell being written in
+       reverse video; changed cells stay underlined and negatives keep their minus sign. */
+    MatrixWidget:nocolor > .matrix--operand { text-style: bold; }
+    MatrixWidget:nocolor > .matrix--result { text-style: bold reverse; }
     """
 
     view: var[StepView | None] = var(None)
@@ -188,6 +193,8 @@ class MatrixPane(MatrixWidget):
         border-title-color: $text-muted;
         padding: 0 1;
     }
+    /* On white, a lightened panel is white itself in 16 colours (TERM=xterm): a mid grey stays a visible rule. */
+    MatrixPane:light { border-top: round $foreground 40%; }
     """
 
     def __init__(self, pane: str, *, compact: bool = False) -> None:
@@ -280,6 +287,23 @@ class StagePane(MatrixWidget):
         super().__init__(id="stage")
         self.border_title = "Operation"
         self.max_rows = 10
+        self._focus: tuple[tuple[Cursor, int], tuple[int, int] | None] | None = None
+        """((cursor, width), where the cell being written is in the content) for the view on screen."""
+
+    def cell_offset(self) -> Offset | None:
+        """The screen position of the cell being written (cell level, on screen), for the terminal cursor."""
+        view, width = self.view, self.content_size.width
+        if view is None or not view.cell_mode or not width or not self.display:
+            return None
+        self.laid_out(width)  # built once per content: the render of this frame reuses it
+        if self._focus is None or self._focus[0] != (view.cursor, max(10, width)) or self._focus[1] is None:
+            return None
+        line, column = self._focus[1]
+        region = self.content_region
+        y = region.y + line - round(self.scroll_offset.y)
+        if not (region.y <= y < region.bottom and column < region.width):
+            return None  # cropped (a matrix taller than the stage): the equation line tells instead
+        return Offset(region.x + column, y)
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
@@ -360,6 +384,8 @@ class StagePane(MatrixWidget):
         parts += [_op("→"), block(op.result)]
         height = max(len(p.lines) for p in parts)
         parts = [symbol_block(p.lines[0].plain, height) if p.width and not p.lines[1:] else p for p in parts]
+        if view is self.view:  # not one of the variants measured for the height
+            self._focus = ((view.cursor, width), flow_focus(parts, width, gap=1))
         return flow(parts, width, gap=1)
 
 

@@ -14,7 +14,9 @@ import sys
 from typing import TYPE_CHECKING, NoReturn
 
 from tuinet import __version__
+from tuinet.app.pace import DEFAULT_SPEED, PLAY_DELAYS
 from tuinet.app.sessionfile import load as load_session
+from tuinet.cli.config import CONFIG_HELP, ConfigFile, config_path, read_config
 from tuinet.cli.export import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, write
 from tuinet.cli.memory import keep_freed_memory
 from tuinet.cli.options import (
@@ -34,6 +36,7 @@ from tuinet.cli.scenario import (
     scenario_from_args,
     scenario_or_options,
 )
+from tuinet.cli.settings import checked_keymap, print_settings
 from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_transcript_options
 from tuinet.engine import NetConfig, build
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
@@ -123,9 +126,23 @@ def build_parser() -> OneLineParser:
     ui = parser.add_argument_group("app options")
     ui.add_argument("--theme", choices=THEMES, default="dark", help="colour theme (default: %(default)s)")
     ui.add_argument(
-        "--no-mouse",
+        "--mouse",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="--no-mouse ignores the mouse; over SSH every mouse move is otherwise sent as input (default: on)",
+    )
+    ui.add_argument(
+        "--play-every",
+        type=float,
+        choices=PLAY_DELAYS,
+        default=PLAY_DELAYS[DEFAULT_SPEED],
+        metavar="SECONDS",
+        help=f"seconds between auto-play steps (p): {', '.join(f'{d:g}' for d in PLAY_DELAYS)} (default: %(default)g)",
+    )
+    ui.add_argument(
+        "--no-config",
         action="store_true",
-        help="ignore the mouse; over SSH every mouse move is otherwise sent as input (default: mouse on)",
+        help=f"ignore the config file ({CONFIG_HELP}); `tuinet config` shows what it sets",
     )
     ui.add_argument(
         "--load",
@@ -209,6 +226,14 @@ def build_parser() -> OneLineParser:
     add_network_options(teller)
     add_scenario_options(teller)
     add_transcript_options(teller)
+    configure = commands.add_parser(
+        "config",
+        help="print the effective settings and where each came from (default, config file, command line)",
+        description=f"Print the effective settings and where each came from. The config file is {CONFIG_HELP}; "
+        "command-line options win over it.",
+        formatter_class=_HelpFormatter,
+    )
+    add_network_options(configure)
     # Listed for --help only: _dispatch hands everything after `serve` to tuinet/serve/cli.py.
     commands.add_parser("serve", help="serve the app to a class over SSH or the web; see `tuinet serve --help`")
     return parser
@@ -259,10 +284,18 @@ def _dispatch(argv: list[str]) -> int:
 
         return serve(argv[1:])
     parser = build_parser()
+    # The config file's settings go before the typed options, so that the command line wins (config.py).
+    # Apps started by `tuinet serve` (--served-as) read none: a class sees what the teacher typed.
+    use_file = "--no-config" not in argv and not any(word.startswith("--served-as") for word in argv)
+    file = read_config(config_path(), build_parser, UsageError) if use_file else ConfigFile(config_path(), found=False)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args([*file.words, *argv])
     except SystemExit as stop:  # --help and --version print, then ask argparse to exit
         return stop.code if isinstance(stop.code, int) else 0
+    args.config_file = file
+    if args.command == "config":
+        print_settings(build_parser(), argv, args, file, sys.stdout)
+        return 0
     if args.command == "train":
         return _train(args)
     if args.command == "serve":
@@ -361,6 +394,8 @@ def _open_app(args: argparse.Namespace) -> int:
         from tuinet.app.follow import Classroom
 
         classroom = Classroom(args.served_as, args.follow_fd)
+    speed = PLAY_DELAYS.index(args.play_every)
+    keymap = checked_keymap(args.config_file)
     app = make_app(
         config,
         theme=args.theme,
@@ -369,10 +404,12 @@ def _open_app(args: argparse.Namespace) -> int:
         network=network,
         classroom=classroom,
         scenario=scenario,
+        speed=speed,
+        keymap=keymap,
         notation=notation_for(args, scenario).name,
         command_line=export_command,
     )
-    app.run(mouse=not args.no_mouse)
+    app.run(mouse=args.mouse)
     # 0 after q; 128 + N after signal N (tuinet/app/signals.py); 1 if the app itself failed.
     return app.return_code or 0
 
