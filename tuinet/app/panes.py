@@ -283,10 +283,10 @@ class StagePane(MatrixWidget):
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
-            return ("start", view.cursor.iteration, view.digits, self.app.theme)
+            return ("start", view.layout, view.cursor.iteration, view.digits, self.app.theme)
         names = view.op.names
         parts = [(view.shown(n).filled, view.shown(n).region) for n in names]
-        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
+        return (view.layout, view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
 
     def watch_view(self, view: StepView | None) -> None:
         if view is not None:
