@@ -232,8 +232,11 @@ class MatrixPane(MatrixWidget):
             title = ("▶ " if involved else "") + self._title()
             if title != self.border_title:
                 self.border_title = title
-            if self.pane == "inputs" and view.config.batch != "full":
-                self.border_subtitle = f"row {view.trace.rows[0]} of X"
+            # Stepping one row at a time, the Inputs pane says which (the compact pane only while it shows inputs).
+            batch = self.pane == "inputs" and view.config.batch != "full"
+            subtitle = f"row {view.trace.rows[0]} of X" if batch else ""
+            if subtitle != (self.border_subtitle or ""):  # the setter repaints even when the value is the same
+                self.border_subtitle = subtitle
         super().watch_view(view)
 
     def _blocks(self, view: StepView, width: int) -> list[Block]:
