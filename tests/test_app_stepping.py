@@ -120,7 +120,7 @@ async def test_cell_stepping_fills_a_product_cell_by_cell() -> None:
         assert shown(app, "z1") == expected(trace["z1"], filled=3)
         equation = pane_text(app, "#equation")
         z = trace["z1"][0, 2]
-        assert "z1[0,2] = a0[0,:]·W1[:,2]" in equation
+        assert "z1[0,2] = Σ_i a0[0,i]·W1[i,2]" in equation  # row 0 of a0 times column 2 of W1, term by term
         assert equation.rstrip().endswith(fmt(float(z), 3))
         await pilot.press("comma")
         await pilot.pause()

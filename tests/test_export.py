@@ -20,8 +20,10 @@ from tuinet.engine import NetConfig, Network, Params, build
 from tuinet.engine.datasets import Dataset
 from tuinet.engine.history import History
 from tuinet.words.export import ExportError, export_markdown, export_python
-from tuinet.words.formulas import formula, shapes
 from tuinet.words.names import label
+from tuinet.words.notation import get_profile
+from tuinet.words.reasons import explain
+from tuinet.words.terms import Facts
 
 CONFIGS: dict[str, tuple[NetConfig, int]] = {
     "default": (NetConfig(), 1),
@@ -123,8 +125,11 @@ def test_markdown_shows_every_operation_and_the_loss(name: str) -> None:
     text = export_markdown(net, trace)
     assert text.startswith(f"# tuinet — iteration {iteration}\n")
     for op in trace.schedule:
-        assert f"### {op.index + 1}. {op.phase} — `{formula(op, trace)}`" in text
-        assert f"`{shapes(op, trace)}`" in text
+        # The handout calls the screen's words (words/reasons.py): the same formula, shapes and reason.
+        reason = explain(op, trace, Facts.of(net), get_profile("tuinet"))
+        assert f"### {op.index + 1}. {op.phase} — `{reason.formula}`" in text
+        assert f"`{reason.shapes}`" in text
+        assert all(f"- why: {line}" in text for line in reason.full)
     assert f"**C = {trace.loss!r}**" in text
     for key in trace.matrices:
         if key != "loss":

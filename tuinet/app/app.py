@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from tuinet.app.actions.explain import ExplainActions
 from tuinet.app.actions.files import FileActions
 from tuinet.app.actions.stepping import SteppingActions
 from tuinet.app.actions.views import ViewActions
@@ -37,6 +38,7 @@ from tuinet.app.follow import (
 )
 from tuinet.app.layout import PANES
 from tuinet.app.panes import MatrixPane, StagePane
+from tuinet.app.profiles import notation_for
 from tuinet.app.session import Cursor, Session
 from tuinet.app.sessionfile import SavedSession
 from tuinet.app.signals import exit_on_signals
@@ -56,7 +58,7 @@ JUMP_CHUNK = 2_000
 """Iterations computed per slice of a long jump, so the worker yields the history lock often."""
 
 
-class TuinetApp(SteppingActions, FileActions, ViewActions):
+class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
     """Step through backprop: iteration, operation or matrix cell at a time."""
 
     CSS_PATH = "app.tcss"
@@ -249,6 +251,7 @@ def make_app(
     saved: SavedSession | None = None,
     network: Network | None = None,
     classroom: Classroom | None = None,
+    notation: str = "tuinet",
     command_line: CommandLine | None = None,
 ) -> TuinetApp:
     """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
@@ -258,6 +261,8 @@ def make_app(
     """
     if saved is not None:
         config, theme, digits = saved.config, saved.theme, saved.digits
-    app = TuinetApp(Session(config, network), theme=theme, digits=digits, saved=saved, classroom=classroom)
+    session = Session(config, network)
+    session.notation = notation_for(session.network, notation)
+    app = TuinetApp(session, theme=theme, digits=digits, saved=saved, classroom=classroom)
     app.command_line = command_line
     return app

@@ -18,7 +18,13 @@ __all__ = ["PLAIN", "Notation", "Plain"]
 class Notation(Protocol):
     """A way of showing the engine's matrices."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def columns(self) -> bool:
+        """Column vectors (Nielsen): every matrix drawn transposed, products written z = W·a."""
+        ...
 
     def present(self, shown: Shown) -> Shown:
         """``shown`` as this notation writes it (a new label, a transposed matrix…)."""
@@ -29,6 +35,7 @@ class Plain:
     """tuinet's notation: every matrix as the engine holds it."""
 
     name = "tuinet"
+    columns = False
 
     def present(self, shown: Shown) -> Shown:
         return shown

@@ -22,7 +22,6 @@ from tuinet.app.layout import PANES
 from tuinet.app.render import Block, Palette, flow, matrix_block, symbol_block
 from tuinet.app.view import StepView
 from tuinet.engine import OpKind
-from tuinet.words.formulas import LOSS_HEAD, loss_of
 from tuinet.words.symbols import symbol
 
 __all__ = ["PANE_TITLES", "MatrixPane", "MatrixWidget", "StagePane"]
@@ -85,7 +84,7 @@ class MatrixWidget(Widget):
         self._key: tuple[object, ...] | None = None
         self._laid_out: dict[tuple[int, str], Text] = {}
         self._palette: tuple[str, Palette] | None = None
-        self._height_for: tuple[object, int] | None = None
+        self._height_for: tuple[object, int, str] | None = None
         self.max_rows = 8
 
     def palette(self) -> Palette:
@@ -118,7 +117,7 @@ class MatrixWidget(Widget):
         width = self.content_size.width
         if not width:
             return
-        self._height_for = (view.layout, width)
+        self._height_for = (view.layout, width, view.notation.name)
         tallest = max(len(text.split()) for text in self.variants(view, max(10, width)))
         self.styles.height = tallest + 1  # + the top border
 
@@ -140,7 +139,7 @@ class MatrixWidget(Widget):
         key = self.content_key(view)
         if key == self._key:
             return
-        if self.fits_all and (view.layout, self.content_size.width) != self._height_for:
+        if self.fits_all and (view.layout, self.content_size.width, view.notation.name) != self._height_for:
             self._fix_height(view)
         width = self.content_size.width
         before = self._laid_out.get((width, self.app.theme))
@@ -212,7 +211,7 @@ class MatrixPane(MatrixWidget):
         self.watch_view(self.view)
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
-        return (self.pane, view.pane_key(self.pane), view.digits, self.app.theme)
+        return (self.pane, view.pane_key(self.pane), view.digits, self.app.theme, view.notation.name)
 
     def variants(self, view: StepView, width: int) -> Iterator[Text]:
         """The five panes: the compact pane is as tall as the tallest, so switching never re-lays out."""
@@ -286,10 +285,11 @@ class StagePane(MatrixWidget):
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
-            return ("start", view.layout, view.cursor.iteration, view.digits, self.app.theme)
+            return ("start", view.layout, view.cursor.iteration, view.digits, self.app.theme, view.notation.name)
         names = view.op.names
         parts = [(view.shown(n).filled, view.shown(n).region) for n in names]
-        return (view.layout, view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
+        key = (view.layout, view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
+        return (*key, view.notation.name)
 
     def watch_view(self, view: StepView | None) -> None:
         if view is not None:
@@ -342,6 +342,8 @@ class StagePane(MatrixWidget):
         kind = op.kind
         operands = [block(o.name, o.transpose) for o in op.operands]
         if kind is OpKind.MATMUL:
+            if view.notation.columns:  # column vectors: Rᵀ = Bᵀ·Aᵀ, so z = W·a and ∇W = δ·a_prevᵀ
+                operands.reverse()
             parts = [operands[0], _op("·"), operands[1]]
             if op.bias:
                 parts += [_op("+"), block(op.bias)]
@@ -352,11 +354,11 @@ class StagePane(MatrixWidget):
         elif kind is OpKind.ELEMENTWISE:
             parts = [operands[0], _op("−" if op.result == "e" else "⊙"), operands[1]]
         elif kind is OpKind.LOSS:
-            parts = [_op(f"{LOSS_HEAD[loss_of(op)]}("), operands[0], _op(")²")]
+            parts = [_op("½Σ(" if op.scale == 1.0 else "½·mean("), operands[0], _op(")²")]
         elif kind is OpKind.REDUCE:
             parts = [_op("Σ_rows"), operands[0]]
         else:  # update
-            parts = [operands[0]] if op.frozen else [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
+            parts = [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
         parts += [_op("→"), block(op.result)]
         height = max(len(p.lines) for p in parts)
         parts = [symbol_block(p.lines[0].plain, height) if p.width and not p.lines[1:] else p for p in parts]

@@ -12,6 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from tuinet.words.glossary import GLOSSARY, HELP_CONVENTIONS
+
 __all__ = ["KEYS", "HelpScreen", "JumpScreen"]
 
 KEYS: tuple[tuple[str, str], ...] = (
@@ -29,6 +31,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("c", "why: every weight's backprop gradient beside its finite difference"),
     ("s", "why: e = a − y with −= and e = y − a with +=, side by side: the same new weights"),
     ("m", "why: the network's output over the input square, with the training points"),
+    ("d", "why: this step's whole chain-rule derivation"),
+    ("n", "notation: your names — tuinet, tutorial, trask, nielsen"),
+    ("w", "mistakes lab: wrong formulas run for real"),
     ("x", "export this iteration: a numpy script that recomputes it, or a Markdown handout"),
     ("ctrl+s  ctrl+o", "save / open a session (the exact screen); also tuinet --load FILE"),
     ("1 … 5", "show the Inputs / Weights / Activations / Deltas / Updates pane (small terminals)"),
@@ -42,8 +47,7 @@ LEGEND = (
     "Reading the panes: negative numbers are red and carry a minus sign; an underlined number changed at "
     "the last step; · is a cell not computed yet. The current operation's operands have highlighted "
     "titles, and at cell level the row and column being multiplied are highlighted; the cell being "
-    "written is shown in reverse. Everything shown is ∂C/∂W with C = ½ Σ (a − y)², so the update is "
-    "W − lr·dW — the same numbers as the tutorials' W += lr·a_prevᵀ·δ with δ built from (y − a)."
+    "written is shown in reverse.\n\n" + HELP_CONVENTIONS
 )
 
 
@@ -69,9 +73,16 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(keys, what)
         with VerticalScroll() as scroll:
             scroll.border_title = "tuinet keys"
+            scroll.border_subtitle = "esc closes this help · ↓ the glossary"
             yield Static(table)
             yield Static(Text("\n" + LEGEND, style="dim"))
-            yield Static(Text("\nesc closes this help", style="dim italic"))
+            glossary = Table.grid(padding=(0, 2))
+            glossary.add_column(style="bold", no_wrap=True)
+            glossary.add_column()
+            for term, meaning in GLOSSARY:
+                glossary.add_row(Text(term), Text(meaning))  # Text: "[n,j]" is not Rich markup
+            yield Static(Text("\nGlossary", style="bold underline"))
+            yield Static(glossary, id="glossary")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

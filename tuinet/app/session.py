@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 
 from tuinet.app.cursor import Cursor, Granularity, Steps
 from tuinet.app.layout import Layout, layout_of
-from tuinet.app.notation import PLAIN, Notation
+from tuinet.app.notation import Notation
+from tuinet.app.profiles import notation_for
 from tuinet.app.sessionfile import SavedSession
 from tuinet.engine import History, NetConfig, Network, Phase, build
 
@@ -55,7 +56,7 @@ class Session:
         """The open why-view (one of sessionfile.VIEWS), or None."""
         self.why_picks: dict[str, WhyPick] = {}
         """Each why-view's selection, kept while switching tabs."""
-        self.notation: Notation = PLAIN
+        self.notation: Notation = notation_for(self.network)
         """How matrices are named and oriented on screen (notation profiles plug in here, issue 11)."""
 
     # -- the schedule's arithmetic (cursor.py) ---------------------------------------------------
@@ -134,7 +135,9 @@ class Session:
 
     def adopt_display(self, other: Session) -> None:
         """Take ``other``'s display settings (digits, pane, why-view, notation): a new network, the same screen."""
-        self.digits, self.pinned, self.notation = other.digits, other.pinned, other.notation
+        self.digits, self.pinned = other.digits, other.pinned
+        # A profile names matrices by the network's layers and activations: the same profile, for this network.
+        self.notation = notation_for(self.network, other.notation.name)
         self.why = other.why
         self.granularity = other.granularity
 

@@ -13,6 +13,7 @@ from textual.widget import Widget
 
 from tuinet.app.layout import PANES
 from tuinet.app.panes import PANE_TITLES
+from tuinet.app.reasons import equation_text
 from tuinet.app.view import StepView
 from tuinet.words.numbers import fmt
 
@@ -110,7 +111,7 @@ class EquationPane(Widget):
 
     DEFAULT_CSS = """
     EquationPane {
-        height: 2;
+        height: 6;
         padding: 0 1;
         border-left: thick $accent;
         margin: 0 0 0 0;
@@ -127,7 +128,7 @@ class EquationPane(Widget):
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
             return
-        key = (view.layout, view.cursor, view.cell_mode, view.digits)  # layout: one per network
+        key = (view.layout, view.cursor, view.cell_mode, view.digits, view.notation.name)  # layout: one per network
         if key != self._key:
             self._key = key
             self.refresh()  # a fixed height (app.tcss): new text never needs a layout pass
@@ -146,14 +147,17 @@ class EquationPane(Widget):
                 weights,
                 ("   lr = ", "dim"),
                 f"{view.config.lr:g}",
+                ("\nwhy each step: ", "dim"),
+                ("d", "bold"),
+                (" the derivation · ", "dim"),
+                ("n", "bold"),
+                (f" your notation (now {view.notation.name}) · ", "dim"),
+                ("w", "bold"),
+                (" common mistakes · ", "dim"),
+                ("?", "bold"),
+                (" glossary", "dim"),
             )
-        formula, shapes, note = view.equation
-        text = Text.assemble((formula, "bold"), "    ", (shapes, ""), ("   " + note, "dim"))
-        cell = view.cell
-        if cell is not None:
-            text.append("\n")
-            text.append(cell.text)
-        return text
+        return equation_text(view, op, self.app.console, self.content_size.width, self.content_size.height)
 
 
 class PaneBar(Widget):

@@ -27,7 +27,6 @@ from tuinet.app.shown import BoolMatrix, Role, Shown
 from tuinet.app.whyfacts import WhyFacts, why_facts
 from tuinet.engine import NetConfig, Operation, OpKind, Trace
 from tuinet.words.cells import Cell, Region, explain_cell
-from tuinet.words.formulas import formula, note, shapes
 from tuinet.words.names import label
 
 __all__ = ["PANES", "Role", "Shown", "StepView", "build_view", "compose_view"]
@@ -101,12 +100,6 @@ class StepView:
 
     def pane_key(self, pane: str) -> tuple[object, ...]:
         return self.pane_keys[pane]
-
-    @property
-    def equation(self) -> tuple[str, str, str]:
-        """The operation's formula, its shapes and a note (empty at the start)."""
-        op = self.op
-        return ("", "", "") if op is None else (formula(op, self.trace), shapes(op, self.trace), note(op, self.trace))
 
     @cached_property
     def stage_variants(self) -> tuple[StepView, ...]:
@@ -226,8 +219,10 @@ def compose_view(
     matrices = {name: make(name, standing=True) for name in names}
     read = {name: make(name, standing=False) for name in op.names} if op is not None else {}
 
-    if previous is not None and previous.cursor == cursor and previous.layout is layout:
-        changes: Mapping[str, BoolMatrix | None] = previous.changes  # a redraw of the same position keeps its marks
+    if previous is not None and previous.notation is not notation:
+        changes: Mapping[str, BoolMatrix | None] = {}  # another notation: another orientation, no marks
+    elif previous is not None and previous.cursor == cursor and previous.layout is layout:
+        changes = previous.changes  # a redraw of the same position keeps its marks
     else:
         changes = (
             {name: _changed(shown, previous.matrices.get(name)) for name, shown in matrices.items()}

@@ -27,6 +27,7 @@ from textual.widgets import Footer, TabbedContent, TabPane
 
 from tuinet.app import sessionfile
 from tuinet.app.panes import MatrixWidget
+from tuinet.app.profiles import names_line, signs_line
 from tuinet.app.render import Block, flow, matrix_block, symbol_block
 from tuinet.app.shown import Role, Shown
 from tuinet.app.view import StepView
@@ -121,8 +122,10 @@ class OuterView(WhyView):
             else f"{count - n - 1} more sample(s) to add: press . to add the next one"
         )
         row = facts.dataset_row
+        names = names_line(view.notation, (f"a{layer - 1}", f"delta{layer}", f"dW{layer}"))
         return self._text(
             Text.assemble(
+                *(((names, "italic"), "\n") if names else ()),
                 (f"dW{layer} = Σ_n {a_label}[n]ᵀ ⊗ {d_label}[n]", "bold"),
                 f"   sample n = {n} (dataset row {row}) of {count}   ",
                 (". , samples  [ ] layer", "dim"),
@@ -222,7 +225,8 @@ class SignsView(WhyView):
             "\n",
             scalar.text,
         )
-        return Group(grid, verdict, textbook)
+        names = signs_line(view.notation, ("e", f"delta{L}"))
+        return Group(*((Text(names, "italic"),) if names else ()), grid, verdict, textbook)
 
 
 class MapView(WhyView):

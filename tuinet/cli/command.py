@@ -26,6 +26,7 @@ from tuinet.cli.options import (
     positive_int,
 )
 from tuinet.cli.report import NON_FINITE_HELP, trace_json, write_report
+from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_transcript_options, notation_of
 from tuinet.engine import NetConfig, build
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
 from tuinet.errors import TuinetError
@@ -123,6 +124,7 @@ def build_parser() -> OneLineParser:
         metavar="N",
         help="decimal places shown, 1 to 8 (default: %(default)s)",
     )
+    add_notation_option(ui)
     # Set by `tuinet serve` for the apps it starts (tuinet/app/follow.py); not for people.
     ui.add_argument("--served-as", choices=("solo", "teacher", "student", "explorer"), help=argparse.SUPPRESS)
     ui.add_argument("--follow-fd", type=int, help=argparse.SUPPRESS)
@@ -163,6 +165,17 @@ def build_parser() -> OneLineParser:
     )
     output.add_argument("--format", choices=FORMATS, default="py", help="py or md (default: %(default)s)")
     output.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (default: stdout)")
+    add_notation_option(output)
+    teller = commands.add_parser(
+        "transcript",
+        help="print what the screen explains, step by step, as plain text (screen readers, handouts, logs)",
+        description="Print, step by step, what the app explains: the same words and numbers, plain UTF-8, "
+        "no colour or box drawing.",
+        epilog=TRANSCRIPT_EPILOG,
+        formatter_class=_HelpFormatter,
+    )
+    add_network_options(teller)
+    add_transcript_options(teller)
     # Listed for --help only: _dispatch hands everything after `serve` to tuinet/serve/cli.py.
     commands.add_parser("serve", help="serve the app to a class over SSH or the web; see `tuinet serve --help`")
     return parser
@@ -216,8 +229,12 @@ def _dispatch(argv: list[str]) -> int:
         raise UsageError("put serve's options after it: tuinet serve --ssh -- <network options>")
     if args.command == "export":
         network = build(config_from_args(args))
-        write(export(network, args.iteration, args.format, export_command), args.output)
+        write(export(network, args.iteration, args.format, export_command, notation_of(args)), args.output)
         return 0
+    if args.command == "transcript":
+        from tuinet.cli.transcript import run
+
+        return run(args)
     return _open_app(args)
 
 
@@ -268,6 +285,7 @@ def _open_app(args: argparse.Namespace) -> int:
         saved=saved,
         network=network,
         classroom=classroom,
+        notation=notation_of(args),
         command_line=export_command,
     )
     app.run(mouse=not args.no_mouse)

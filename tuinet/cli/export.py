@@ -11,6 +11,7 @@ from tuinet.engine.network import Network
 from tuinet.errors import TuinetError
 from tuinet.fileio import write_text as write
 from tuinet.words.export import CommandLine, export_markdown, export_python
+from tuinet.words.notation import get_profile
 
 __all__ = ["EXPORT_EPILOG", "FORMATS", "MAX_EXPORT_NUMBERS", "MAX_ITERATION", "ExportCommandError", "export", "write"]
 
@@ -41,10 +42,13 @@ class ExportCommandError(TuinetError):
     """An export too large to be useful, or an output file that cannot be written."""
 
 
-def export(network: Network, iteration: int, form: str, command_line: CommandLine | None = None) -> str:
+def export(
+    network: Network, iteration: int, form: str, command_line: CommandLine | None = None, notation: str = "tuinet"
+) -> str:
     """The text of ``tuinet export``: iteration ``iteration`` (1…MAX_ITERATION) in format ``form``.
 
-    ``command_line`` (tuinet.cli.command.export_command) spells the command that writes it, for its header.
+    ``command_line`` (tuinet.cli.command.export_command) spells the command that writes it, for its header;
+    ``notation`` names and orients the md handout's matrices (the py script is numpy code: tuinet's names).
     """
     if not 1 <= iteration <= MAX_ITERATION:
         raise ExportCommandError(f"--iteration must be from 1 to {MAX_ITERATION:,}, got {iteration:,}")
@@ -60,4 +64,4 @@ def export(network: Network, iteration: int, form: str, command_line: CommandLin
     command = command_line(network.config, iteration, form) if command_line is not None else None
     if form == "py":
         return export_python(network, history, iteration, command)
-    return export_markdown(network, history.trace(iteration), command=command)
+    return export_markdown(network, history.trace(iteration), command=command, profile=get_profile(notation))

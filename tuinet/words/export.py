@@ -192,8 +192,9 @@ def export_python(
         line(f"a{layer} = {act.name}({z})", f"{st(z)}: {symbol(act.name)} applied to each cell", f"a{layer}")
 
     section("loss: how far the outputs are from the targets")
-    line(f"e = a{L} - y", f"{st('e')}: the error; ∂C/∂a{L} = e, so its sign is the direction of the error", "e")
     kind = network.loss_kind
+    grad = {LossKind.HALF_SUM: "e", LossKind.SUM: "2e"}.get(kind, f"e/{network.batch_rows * network.sizes[-1]}")
+    line(f"e = a{L} - y", f"{st('e')}: the output error; ∂C/∂a{L} = {grad} (δ, below, is ∂C/∂z)", "e")
     if kind is LossKind.HALF_SUM:
         line("loss = 0.5 * float(np.sum(e * e))", "C = ½ Σ e², over every row and output")
     elif kind is LossKind.SUM:
@@ -243,7 +244,7 @@ def export_python(
             line(
                 f"delta{prev} = {d}.dot(W{layer}.T) * dadz{prev}",
                 f"{st(d)}·{st(f'W{layer}', True)} ⊙ {st(f'z{prev}')} → {st(f'delta{prev}')}: "
-                f"the error sent back through W{layer} (before its update)",
+                f"δ{layer} sent back through W{layer} (before its update): δ{prev} = ∂C/∂z{prev}",
                 f"delta{prev}",
             )
 

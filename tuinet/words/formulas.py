@@ -138,7 +138,7 @@ def note_in(op: Operation, schema: Schema) -> str:
         return f"{symbol(op.activation)}′(z) = {prime_text(op.activation)}"
     if role is Role.DELTA:
         W = op.operands[1].name
-        return f"the error sent back through {W}; {symbol(op.activation)}′(z) = {prime_text(op.activation)}"
+        return f"δ = ∂C/∂z sent back through {W}; {symbol(op.activation)}′(z) = {prime_text(op.activation)}"
     if role is Role.DW:
         a, d = op.operands[0].name, label_in(schema, op.operands[1].name)
         return f"the shape of W{layer}; Σ over samples n of {a}[n]ᵀ ⊗ {d}[n]"

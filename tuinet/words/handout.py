@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from tuinet.engine.network import Network
 from tuinet.engine.trace import OpKind, Trace
 from tuinet.engine.types import Matrix
-from tuinet.words.cells import explain_cell
 from tuinet.words.describe import activations_text, command_text, count, frozen_text, rows_text, start_text
-from tuinet.words.formulas import LOSS_TEXT, formula, note, shapes
-from tuinet.words.names import label, shape_text
+from tuinet.words.formulas import LOSS_TEXT
+from tuinet.words.names import shape_text
+from tuinet.words.notation import DEFAULT, Profile, get_profile
 from tuinet.words.numbers import fmt
+from tuinet.words.reasons import explain
+from tuinet.words.terms import Facts, Terms
 
 __all__ = ["export_markdown"]
 
@@ -31,11 +33,20 @@ def _table(matrix: Matrix, digits: int, max_side: int) -> list[str]:
 
 
 def export_markdown(
-    network: Network, trace: Trace, digits: int = 4, max_side: int = 12, command: Sequence[str] | None = None
+    network: Network,
+    trace: Trace,
+    digits: int = 4,
+    max_side: int = 12,
+    command: Sequence[str] | None = None,
+    profile: Profile | None = None,
 ) -> str:
     """A Markdown transcript of ``trace``: the config, the starting matrices, then every operation in
-    schedule order with its formula, shapes, note, a worked cell for products, and its result."""
+    schedule order with its formula, shapes, the chain-rule reason (words/reasons.py, as on screen), a worked
+    cell for products, and its result — named and oriented as ``profile`` (default: tuinet's own)."""
     config, L = network.config, trace.layers
+    profile = profile or get_profile(DEFAULT)
+    facts = Facts.of(network)
+    terms = Terms(profile, facts)
     loss_text = f"{LOSS_TEXT[network.loss_kind]} ({config.loss})"
     out = [
         f"# tuinet — iteration {trace.iteration}",
@@ -61,6 +72,8 @@ def export_markdown(
         "",
         f"**Loss of this iteration: C = {trace.loss!r}**" + (" (diverged: inf/NaN)" if trace.diverged else ""),
         "",
+        f"Notation: **{profile.name}** — {profile.title}." + (f" {profile.once}." if profile.once else ""),
+        "",
         "## Starting point",
         "",
     ]
@@ -68,9 +81,10 @@ def export_markdown(
 
     def show(name: str) -> None:
         shown.add(name)
-        shown_as = label(trace, name)
+        shown_as = terms.name(name)
         title = shown_as if shown_as == name else f"{shown_as} (`{name}`)"
-        out.extend([f"**{title}** {shape_text(trace[name].shape)}", "", *_table(trace[name], digits, max_side)])
+        matrix = profile.orient(trace[name])
+        out.extend([f"**{title}** {shape_text(matrix.shape)}", "", *_table(matrix, digits, max_side)])
 
     for name in ["a0", "y"]:
         show(name)
@@ -80,12 +94,14 @@ def export_markdown(
             show(f"b{layer}")
     out += ["## The iteration, operation by operation", ""]
     for op in trace.schedule:
+        reason = explain(op, trace, facts, profile, cell=(0, 0), digits=digits)
         out += [
-            f"### {op.index + 1}. {op.phase} — `{formula(op, trace)}`",
+            f"### {op.index + 1}. {op.phase} — `{reason.formula}`",
             "",
             f"- kind: {op.kind}",
-            f"- shapes: `{shapes(op, trace)}`",
-            *([f"- note: {text}"] if (text := note(op, trace)) else []),
+            f"- shapes: `{reason.shapes}`",
+            *(f"- why: {line}" for line in reason.full),
+            *(f"- note: {text}" for text in reason.notes),
             "",
         ]
         for name in op.names[:-1]:
@@ -96,7 +112,7 @@ def export_markdown(
             shown.add(op.result)
             continue
         if op.kind in (OpKind.MATMUL, OpKind.UPDATE):
-            out += [f"For example: `{explain_cell(trace, op, 0, 0, digits=digits).text}`", ""]
+            out += [f"For example: `{reason.cell}`", ""]
         show(op.result)
     out += [
         "## The same update, the tutorial way",

@@ -1,0 +1,98 @@
+"""``tuinet transcript``: the screen's explanations as plain text (options, and writing it out)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tuinet.cli.options import config_from_args, int_in_range
+from tuinet.engine import build
+from tuinet.words.mistakes import MISTAKES
+from tuinet.words.notation import DEFAULT, NAMES, NotationError, get_profile
+from tuinet.words.transcript import GRANULARITIES, transcript
+
+__all__ = [
+    "MAX_TRANSCRIPT_ITERATIONS",
+    "TRANSCRIPT_EPILOG",
+    "add_notation_option",
+    "add_transcript_options",
+    "notation_of",
+    "run",
+]
+
+MAX_TRANSCRIPT_ITERATIONS = 10_000
+
+TRANSCRIPT_EPILOG = f"""\
+granularity:
+  iteration  each operation's formula and shapes, the loss, the new weights
+  operation  each operation's formula, shapes, chain-rule derivation, notes and result matrix (default)
+  cell       as operation, plus every cell's terms with their numbers (at most 64 cells per operation)
+
+mistakes (--mistake): {", ".join(MISTAKES)}
+  each run with numpy on this network: numpy's own result or error, the loss over --iterations
+  iterations (default 5, at least 2) beside the right formula's, the symptom and the fix.
+
+examples:
+  tuinet transcript --granularity cell --notation tutorial
+  tuinet transcript --iterations 3 --granularity iteration --notation nielsen
+  tuinet transcript --mistake sign --iterations 10
+"""
+
+
+def add_notation_option(group: argparse._ArgumentGroup) -> None:
+    """``--notation NAME``: the names and orientation matrices are shown in (the app, export, transcript)."""
+    # SUPPRESS as the network options do: `tuinet --notation trask transcript` keeps what was typed first.
+    group.add_argument(
+        "--notation",
+        type=notation_name,
+        default=argparse.SUPPRESS,
+        metavar="NAME",
+        help=f"name and orient the matrices as a source does: {', '.join(NAMES)} — tuinet (rows are samples, "
+        "W inputs×outputs), tutorial (x, weight1, delta2, dC_dw2), trask (l0, syn0, l1_delta), nielsen (column "
+        f"vectors, W outputs×inputs); a preset may add its own (default: {DEFAULT})",
+    )
+
+
+def notation_name(text: str) -> str:
+    """An argparse type: a registered notation profile's name (built-ins, and any a preset registered)."""
+    try:
+        return get_profile(text).name
+    except NotationError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--notation ")) from None
+
+
+def notation_of(args: argparse.Namespace) -> str:
+    return str(getattr(args, "notation", DEFAULT))
+
+
+def add_transcript_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("transcript options")
+    group.add_argument(
+        "--iterations",
+        type=int_in_range(1, MAX_TRANSCRIPT_ITERATIONS),
+        metavar="N",
+        help=f"how many iterations, 1 to {MAX_TRANSCRIPT_ITERATIONS:,} (default: 1; with --mistake: 5 of loss)",
+    )
+    group.add_argument(
+        "--granularity", choices=GRANULARITIES, default="operation", help="how fine each step is (default: %(default)s)"
+    )
+    add_notation_option(group)
+    group.add_argument("--mistake", choices=tuple(MISTAKES), help="run one common mistake instead (see below)")
+    group.add_argument(
+        "--digits",
+        type=int_in_range(1, 8),
+        default=3,
+        metavar="N",
+        help="decimal places, 1 to 8 (default: %(default)s)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    network = build(config_from_args(args))
+    profile = get_profile(notation_of(args))
+    iterations = args.iterations or (5 if args.mistake else 1)
+    lines = transcript(network, profile, iterations, args.granularity, args.digits, args.mistake)
+    for line in lines:
+        sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+    return 0
