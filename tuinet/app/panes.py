@@ -239,8 +239,11 @@ class MatrixPane(MatrixWidget):
             title = ("▶ " if involved else "") + self._title()
             if title != self.border_title:
                 self.border_title = title
-            if self.pane == "inputs" and view.config.batch != "full":
-                self.border_subtitle = f"row {view.trace.rows[0]} of X"
+            # Stepping one row at a time, the Inputs pane says which (the compact pane only while it shows inputs).
+            batch = self.pane == "inputs" and view.config.batch != "full"
+            subtitle = f"row {view.trace.rows[0]} of X" if batch else ""
+            if subtitle != (self.border_subtitle or ""):  # the setter repaints even when the value is the same
+                self.border_subtitle = subtitle
         super().watch_view(view)
 
     def _blocks(self, view: StepView, width: int) -> list[Block]:
@@ -307,10 +310,11 @@ class StagePane(MatrixWidget):
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
-            return ("start", view.cursor.iteration, view.digits, self.app.theme, view.notation.name)
+            return ("start", view.layout, view.cursor.iteration, view.digits, self.app.theme, view.notation.name)
         names = view.op.names
         parts = [(view.shown(n).filled, view.shown(n).region) for n in names]
-        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme, view.notation.name)
+        key = (view.layout, view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
+        return (*key, view.notation.name)
 
     def watch_view(self, view: StepView | None) -> None:
         if view is not None:
