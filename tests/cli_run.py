@@ -56,6 +56,7 @@ class FakeApp:
     ) -> None:
         self.calls, self.config, self.theme, self.digits, self.saved = calls, config, theme, digits, saved
         self.return_code: int | None = None
+        self.scenario: Any = None
         self.extra: dict[str, Any] = {}
         """speed, keymap and notation, recorded only when not the defaults (so older tests' expectations stay exact)."""
 
@@ -63,6 +64,8 @@ class FakeApp:
         call = {"config": self.config, "theme": self.theme, "digits": self.digits, "mouse": mouse}
         if self.saved is not None:
             call["saved"] = self.saved
+        if self.scenario is not None:
+            call["scenario"] = self.scenario
         defaults = {"speed": DEFAULT_SPEED, "keymap": {}, "notation": "tuinet"}
         call.update({key: value for key, value in self.extra.items() if value != defaults[key]})
         self.calls.append(call)
@@ -81,6 +84,7 @@ def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         saved: Any = None,
         network: Any = None,
         classroom: Any = None,
+        scenario: Any = None,
         speed: int = DEFAULT_SPEED,
         keymap: Any = None,
         notation: str = "tuinet",
@@ -89,6 +93,7 @@ def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         assert network is None or network.config == config  # the CLI passes the network it validated
         assert command_line is not None  # the CLI spells the export's command line for the app (it owns the parser)
         app = FakeApp(calls, config, theme, digits, saved)
+        app.scenario = scenario
         app.extra = {"speed": speed, "keymap": keymap or {}, "notation": notation}
         return app
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import ClassVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult, SystemCommand
@@ -53,6 +54,9 @@ from tuinet.app.view import StepView, build_view
 from tuinet.engine import NetConfig, Network
 from tuinet.words.export import CommandLine
 
+if TYPE_CHECKING:
+    from tuinet.scenario import Scenario
+
 __all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
 
 MIN_SIZE = (70, 22)
@@ -81,6 +85,7 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         digits: int = 3,
         saved: SavedSession | None = None,
         classroom: Classroom | None = None,
+        scenario: Scenario | None = None,
         speed: int = DEFAULT_SPEED,
         keymap: Mapping[str, str] | None = None,
     ) -> None:
@@ -90,6 +95,9 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         super().__init__()
         apply_no_color(self, os.environ)
         self.session = session
+        self.scenario = scenario
+        """The scenario or preset the app was started with: its lesson and names show in the lesson pane."""
+        self._first_session = session
         session.digits = digits
         self.classroom = classroom
         """Set when started by `tuinet serve`: no file access, and follow mode (see follow.py)."""
@@ -122,6 +130,10 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
             yield panes["deltas"]
             yield panes["updates"]
             yield MatrixPane("inputs", compact=True).data_bind(TuinetApp.view)
+        if self.scenario is not None and (self.scenario.lesson is not None or self.scenario.names):
+            from tuinet.app.lesson import LessonPane  # only with a scenario: the app starts as fast without
+
+            yield LessonPane(self.scenario, self.session).data_bind(TuinetApp.view)
         yield Static(id="too-small")
         yield Footer()
 
@@ -225,6 +237,8 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         session.adopt_display(self.session)
         self.session = session
         self.view = None
+        for pane in self.query("#lesson"):
+            pane.display = False  # the lesson was written for the network the app started with
         self.publish_soon()
 
     # -- classroom hooks (follow.py) ---------------------------------------------------------
@@ -267,6 +281,35 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
             self._driver.write(REPAINT_MARKER.decode("ascii"))
         self.screen.refresh()
 
+    # -- lessons (lesson.py) -------------------------------------------------------------------
+
+    def action_lesson(self, forward: bool) -> None:
+        """Move to the next (or previous) place the lesson speaks at."""
+        from tuinet.app.lesson import LessonPane, next_place
+
+        panes = self.query(LessonPane)
+        if not panes or self.session is not self._first_session:
+            self.notify("no lesson: start with --lesson tutorial, a --preset or a --scenario", timeout=2)
+            return
+        target = next_place(panes.first().places, self.session.cursor, forward)
+        if target is None:
+            self.notify("end of the lesson" if forward else "start of the lesson", timeout=1.5)
+            return
+        self.session.go(target, False)
+        self.publish_soon()
+
+    def current_scenario(self) -> Scenario:
+        """The network on screen as a scenario: the one the app started with (names, lesson), or a loaded one's."""
+        if self.scenario is not None and self.session is self._first_session:
+            return replace(self.scenario, config=self.session.config)
+        from tuinet.scenario import Scenario
+
+        return Scenario(name="tuinet", config=self.session.config)
+
+    def action_toggle_lesson(self) -> None:
+        for pane in self.query("#lesson"):
+            pane.display = self.session is self._first_session and not pane.display
+
     # -- the palette ----------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
@@ -294,6 +337,7 @@ def make_app(
     speed: int = DEFAULT_SPEED,
     keymap: Mapping[str, str] | None = None,
     notation: str = "tuinet",
+    scenario: Scenario | None = None,
     command_line: CommandLine | None = None,
 ) -> TuinetApp:
     """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
@@ -311,6 +355,7 @@ def make_app(
         digits=digits,
         saved=saved,
         classroom=classroom,
+        scenario=scenario,
         speed=speed,
         keymap=keymap,
     )

@@ -42,6 +42,17 @@ BINDINGS: list[BindingType] = [
     # Classroom (follow.py): a served student's one key to leave and rejoin the teacher's screen.
     Binding("f", "follow(False)", "Explore", id="explore"),
     Binding("f", "follow(True)", "Follow teacher", id="follow-teacher"),
+    # Lessons (lesson.py): the next and previous place the lesson speaks at; t hides the lesson pane.
+    Binding("right_square_bracket", "lesson(True)", "Next lesson stop", key_display="]", show=False, id="lesson-next"),
+    Binding(
+        "left_square_bracket",
+        "lesson(False)",
+        "Previous lesson stop",
+        key_display="[",
+        show=False,
+        id="lesson-previous",
+    ),
+    Binding("t", "toggle_lesson", "Lesson pane", show=False, id="lesson-pane"),
     Binding("question_mark", "help", "Help", key_display="?", id="help"),
     Binding("q", "quit", "Quit", id="quit"),
     # No id: ctrl+c always quits, whatever the keymap says.

@@ -23,6 +23,7 @@ from tuinet.app.layout import PANES
 from tuinet.app.render import Block, Palette, flow, flow_focus, matrix_block, symbol_block
 from tuinet.app.view import StepView
 from tuinet.engine import OpKind
+from tuinet.words.formulas import LOSS_HEAD, loss_of
 from tuinet.words.symbols import symbol
 
 __all__ = ["PANE_TITLES", "MatrixPane", "MatrixWidget", "StagePane"]
@@ -238,8 +239,11 @@ class MatrixPane(MatrixWidget):
             title = ("▶ " if involved else "") + self._title()
             if title != self.border_title:
                 self.border_title = title
-            if self.pane == "inputs" and view.config.batch != "full":
-                self.border_subtitle = f"row {view.trace.rows[0]} of X"
+            # Stepping one row at a time, the Inputs pane says which (the compact pane only while it shows inputs).
+            batch = self.pane == "inputs" and view.config.batch != "full"
+            subtitle = f"row {view.trace.rows[0]} of X" if batch else ""
+            if subtitle != (self.border_subtitle or ""):  # the setter repaints even when the value is the same
+                self.border_subtitle = subtitle
         super().watch_view(view)
 
     def _blocks(self, view: StepView, width: int) -> list[Block]:
@@ -306,10 +310,11 @@ class StagePane(MatrixWidget):
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
-            return ("start", view.cursor.iteration, view.digits, self.app.theme, view.notation.name)
+            return ("start", view.layout, view.cursor.iteration, view.digits, self.app.theme, view.notation.name)
         names = view.op.names
         parts = [(view.shown(n).filled, view.shown(n).region) for n in names]
-        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme, view.notation.name)
+        key = (view.layout, view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
+        return (*key, view.notation.name)
 
     def watch_view(self, view: StepView | None) -> None:
         if view is not None:
@@ -374,11 +379,12 @@ class StagePane(MatrixWidget):
         elif kind is OpKind.ELEMENTWISE:
             parts = [operands[0], _op("−" if op.result == "e" else "⊙"), operands[1]]
         elif kind is OpKind.LOSS:
-            parts = [_op("½Σ(" if op.scale == 1.0 else "½·mean("), operands[0], _op(")²")]
+            parts = [_op(f"{LOSS_HEAD[loss_of(op)]}("), operands[0], _op(")²")]  # the op's loss kind, not its scale
         elif kind is OpKind.REDUCE:
             parts = [_op("Σ_rows"), operands[0]]
         else:  # update
-            parts = [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
+            # A frozen parameter's update reads W alone: W′ = W.
+            parts = [operands[0]] if op.frozen else [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
         parts += [_op("→"), block(op.result)]
         height = max(len(p.lines) for p in parts)
         parts = [symbol_block(p.lines[0].plain, height) if p.width and not p.lines[1:] else p for p in parts]
