@@ -71,6 +71,10 @@ class MatrixWidget(Widget):
         & > .matrix--changed { text-style: underline; }
         & > .matrix--bad { color: $text-warning; text-style: bold; }
     }
+    /* NO_COLOR (themes.apply_no_color): meaning without colour — operands bold, the cell being written in
+       reverse video; changed cells stay underlined and negatives keep their minus sign. */
+    MatrixWidget:nocolor > .matrix--operand { text-style: bold; }
+    MatrixWidget:nocolor > .matrix--result { text-style: bold reverse; }
     """
 
     view: var[StepView | None] = var(None)
@@ -185,6 +189,9 @@ class MatrixPane(MatrixWidget):
         border-title-color: $text-muted;
         padding: 0 1;
     }
+    /* On white, a lightened panel is white itself in 16 colours (TERM=xterm): a mid grey stays a visible rule,
+       and at 50% it keeps 3:1 against the white (tests/test_contrast.py). */
+    MatrixPane:light { border-top: round $foreground 50%; }
     """
 
     def __init__(self, pane: str, *, compact: bool = False) -> None:
@@ -229,8 +236,11 @@ class MatrixPane(MatrixWidget):
             title = ("▶ " if involved else "") + self._title()
             if title != self.border_title:
                 self.border_title = title
-            if self.pane == "inputs" and view.config.batch != "full":
-                self.border_subtitle = f"row {view.trace.rows[0]} of X"
+            # Stepping one row at a time, the Inputs pane says which (the compact pane only while it shows inputs).
+            batch = self.pane == "inputs" and view.config.batch != "full"
+            subtitle = f"row {view.trace.rows[0]} of X" if batch else ""
+            if subtitle != (self.border_subtitle or ""):  # the setter repaints even when the value is the same
+                self.border_subtitle = subtitle
         super().watch_view(view)
 
     def _blocks(self, view: StepView, width: int) -> list[Block]:

@@ -20,7 +20,7 @@ from tuinet.words.cells import Region
 from tuinet.words.names import shape_text
 from tuinet.words.numbers import FIXED_LIMIT, fmt
 
-__all__ = ["Block", "Palette", "bands", "flow", "matrix_block", "pick", "symbol_block"]
+__all__ = ["Block", "Palette", "bands", "flow", "flow_focus", "matrix_block", "pick", "symbol_block"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class Block:
     """One line, set by ``flow`` at the middle row of the matrix beside it (not at a fixed row)."""
     elided: bool = False
     """A matrix some of whose columns did not fit (⋯)."""
+    focus: tuple[int, int] | None = None
+    """(line, column) of the first character of the cell being written, if this block holds it."""
 
 
 def pick(n: int, limit: int, focus: int | None) -> list[int | None]:
@@ -128,6 +130,7 @@ def matrix_block(
     title.append(" " + shape_text((rows, cols)), palette.shape)
 
     lines = [title]
+    focus: tuple[int, int] | None = None
     single = len(row_ids) == 1
     for position, i in enumerate(row_ids):
         line = Text()
@@ -148,15 +151,17 @@ def matrix_block(
             style = _value_style(value, palette)
             if changed is not None and changed[i, j]:
                 style = style + palette.changed
+            number = fmt(value, digits)
             if region is not None and shown.role is not Role.NONE and region.contains(i, j):
-                style = style + (
-                    palette.result if shown.role is Role.RESULT and region.kind == "cell" else palette.operand
-                )
-            line.append(fmt(value, digits).rjust(cell_width), style)
+                writing = shown.role is Role.RESULT and region.kind == "cell"
+                style = style + (palette.result if writing else palette.operand)
+                if writing:  # where the terminal cursor goes, for screen readers (app/readercursor.py)
+                    focus = (len(lines), line.cell_len + cell_width - len(number))
+            line.append(number.rjust(cell_width), style)
         line.append(" " + right, palette.bracket)
         lines.append(line)
     width = max(line.cell_len for line in lines)
-    return Block(lines, width, elided=None in col_ids)
+    return Block(lines, width, elided=None in col_ids, focus=focus)
 
 
 def _cell_width(values: Matrix, digits: int) -> int:
@@ -269,6 +274,19 @@ def _place_symbols(band: list[Block]) -> list[Block]:
         lines[min(height - 1, max(1, height // 2))] = block.lines[0]
         placed[k] = Block(lines, block.width, block.glue, block.closer)
     return placed
+
+
+def flow_focus(blocks: list[Block], width: int, gap: int = 3) -> tuple[int, int] | None:
+    """Where ``flow`` puts the cell being written, as (line, column) of its text; None if no block holds it."""
+    top = 0
+    for band in bands(blocks, width, gap):
+        left = 0
+        for block in band:
+            if block.focus is not None:
+                return top + block.focus[0], left + block.focus[1]
+            left += block.width + gap
+        top += max(len(b.lines) for b in band)
+    return None
 
 
 def symbol_block(symbol: str, height: int, style: Style | None = None) -> Block:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rich.text import Text
+from textual.geometry import Offset
 
+from tuinet.app.cursor import Cursor
 from tuinet.app.panes import MatrixWidget
-from tuinet.app.render import Block, bands, flow, matrix_block
+from tuinet.app.render import Block, bands, flow, flow_focus, matrix_block
 from tuinet.app.view import StepView
 from tuinet.engine import Operation, OpKind
 from tuinet.engine.losses import LossKind
@@ -36,13 +38,31 @@ class StagePane(MatrixWidget):
         super().__init__(id="stage")
         self.border_title = "Operation"
         self.max_rows = 10
+        self._focus: tuple[tuple[Cursor, int], tuple[int, int] | None] | None = None
+        """((cursor, width), where the cell being written is in the content) for the view on screen."""
+
+    def cell_offset(self) -> Offset | None:
+        """The screen position of the cell being written (cell level, on screen), for the terminal cursor."""
+        view, width = self.view, self.content_size.width
+        if view is None or not view.cell_mode or not width or not self.display:
+            return None
+        self.laid_out(width)  # built once per content: the render of this frame reuses it
+        if self._focus is None or self._focus[0] != (view.cursor, max(10, width)) or self._focus[1] is None:
+            return None
+        line, column = self._focus[1]
+        region = self.content_region
+        y = region.y + line - round(self.scroll_offset.y)
+        if not (region.y <= y < region.bottom and column < region.width):
+            return None  # cropped (a matrix taller than the stage): the equation line tells instead
+        return Offset(region.x + column, y)
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
-            return ("start", view.cursor.iteration, view.digits, self.app.theme, view.notation.name)
+            return ("start", view.layout, view.cursor.iteration, view.digits, self.app.theme, view.notation.name)
         names = view.op.names
         parts = [(view.shown(n).filled, view.shown(n).region) for n in names]
-        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme, view.notation.name)
+        key = (view.layout, view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
+        return (*key, view.notation.name)
 
     def watch_view(self, view: StepView | None) -> None:
         if view is not None:
@@ -117,6 +137,8 @@ class StagePane(MatrixWidget):
             one_band = (width - symbols) // matrices
             per_band = matrices if one_band >= 30 else -(-matrices // 2)
             natural = self._parts(view, max(16, (width - symbols * per_band // matrices) // per_band), rows)
+        if view is self.view:  # not one of the variants measured for the height: where the cell being written is
+            self._focus = ((view.cursor, width), flow_focus(natural, width, gap=1))
         return flow(natural, width, gap=1)
 
     def _parts(self, view: StepView, max_width: int, max_rows: int) -> list[Block]:

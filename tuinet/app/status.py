@@ -8,7 +8,7 @@ from typing import ClassVar
 from rich.console import RenderableType
 from rich.text import Text
 from textual.message import Message
-from textual.reactive import reactive, var
+from textual.reactive import var
 from textual.widget import Widget
 
 from tuinet.app.layout import PANES
@@ -129,7 +129,8 @@ class EquationPane(Widget):
     }
     """
 
-    view: reactive[StepView | None] = reactive(None)
+    view: var[StepView | None] = var(None)
+    """Bound to the app's; a var, so only a changed equation (the key below) repaints these lines."""
 
     def __init__(self) -> None:
         super().__init__(id="equation")
@@ -140,7 +141,7 @@ class EquationPane(Widget):
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
             return
-        key = (view.cursor, view.cell_mode, view.digits, view.notation.name, self.content_size.width)
+        key = (view.layout, view.cursor, view.cell_mode, view.digits, view.notation.name, self.content_size.width)
         if key != self._key:
             self._key = key
             self._fit(view)
