@@ -6,10 +6,13 @@ is δ[n] (a column) times a_prev[n]ᵀ (a row), a matrix of W's shape in that or
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from tests.screen import pane_text
 from tuinet.app import make_app
+from tuinet.app.sessionfile import load
 from tuinet.engine import NetConfig, build
 from tuinet.engine.history import History
 from tuinet.engine.types import Matrix
@@ -109,3 +112,23 @@ async def test_gradient_check_and_map_name_the_weights_and_inputs_in_the_profile
         await pilot.press("m")
         await pilot.pause()
         assert "x1 = x[:,0] →" in why_text(app, "map")
+
+
+async def test_ctrl_s_saves_the_notation_and_loading_restores_it(tmp_path: Path) -> None:
+    """A session saved under Nielsen's notation reopens in it: the why-views and panes in column form again."""
+    path = tmp_path / "s.json"
+    app = make_app(NetConfig(), notation="nielsen")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("#path").value = str(path)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+    saved = load(path)
+    assert saved.notation == "nielsen"
+    restored = make_app(saved.config, saved=saved)  # as `tuinet --load s.json`: no --notation given
+    async with restored.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert restored.session.notation.name == "nielsen"
+        assert "∇W2 = Σ_n δ2[n] ⊗ a1[n]" in why_text(restored, "outer")
