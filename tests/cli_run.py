@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import types
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tuinet.app.pace import DEFAULT_SPEED
 from tuinet.cli import main
 from tuinet.engine import NetConfig
 
@@ -54,11 +56,18 @@ class FakeApp:
     ) -> None:
         self.calls, self.config, self.theme, self.digits, self.saved = calls, config, theme, digits, saved
         self.return_code: int | None = None
+        self.scenario: Any = None
+        self.extra: dict[str, Any] = {}
+        """speed, keymap and notation, recorded only when not the defaults (so older tests' expectations stay exact)."""
 
     def run(self, *, mouse: bool) -> None:
         call = {"config": self.config, "theme": self.theme, "digits": self.digits, "mouse": mouse}
         if self.saved is not None:
             call["saved"] = self.saved
+        if self.scenario is not None:
+            call["scenario"] = self.scenario
+        defaults = {"speed": DEFAULT_SPEED, "keymap": {}, "notation": "tuinet"}
+        call.update({key: value for key, value in self.extra.items() if value != defaults[key]})
         self.calls.append(call)
 
 
@@ -75,13 +84,20 @@ def install_fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         saved: Any = None,
         network: Any = None,
         classroom: Any = None,
+        scenario: Any = None,
+        speed: int = DEFAULT_SPEED,
+        keymap: Any = None,
         notation: str = "tuinet",
         command_line: Any = None,
     ) -> FakeApp:
         assert network is None or network.config == config  # the CLI passes the network it validated
         assert command_line is not None  # the CLI spells the export's command line for the app (it owns the parser)
-        return FakeApp(calls, config, theme, digits, saved)
+        app = FakeApp(calls, config, theme, digits, saved)
+        app.scenario = scenario
+        app.extra = {"speed": speed, "keymap": keymap or {}, "notation": notation}
+        return app
 
     module.make_app = make_app  # type: ignore[attr-defined]
+    module.__path__ = importlib.import_module("tuinet.app").__path__  # its other modules (keymap, app) stay real
     monkeypatch.setitem(sys.modules, "tuinet.app", module)
     return calls

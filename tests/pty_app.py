@@ -83,8 +83,10 @@ def terminal_env() -> dict[str, str]:
 class PtyApp:
     """``python -m tuinet *args`` in a ``columns`` × ``rows`` pty. A context manager: the child is always killed."""
 
-    def __init__(self, *args: str, columns: int = 100, rows: int = 30) -> None:
+    def __init__(self, *args: str, columns: int = 100, rows: int = 30, env: dict[str, str] | None = None) -> None:
         self.args = list(args)
+        self.env = env or {}
+        """Variables set (or overriding terminal_env's) for the program: NO_COLOR, TERM, …"""
         self.columns, self.rows = columns, rows
         self.proc: subprocess.Popen[bytes] | None = None
         self.master = -1
@@ -114,7 +116,7 @@ class PtyApp:
                 stderr=slave,
                 start_new_session=True,
                 cwd=ROOT,
-                env=terminal_env(),
+                env={**terminal_env(), **self.env},
             )
         except BaseException:
             os.close(master)
@@ -218,6 +220,16 @@ class PtyApp:
         """The emulated screen, one string per row (trailing spaces stripped)."""
         self._feed()
         return [line.rstrip() for line in self._screen.display]
+
+    def cursor(self) -> tuple[int, int]:
+        """Where the terminal's cursor stands now, as (column, row) from 0 — what a screen reader follows."""
+        self._feed()
+        return self._screen.cursor.x, self._screen.cursor.y
+
+    def cell(self, column: int, row: int) -> pyte.screens.Char:
+        """The character at (column, row) with its attributes (fg, bg, bold, underscore, reverse)."""
+        self._feed()
+        return self._screen.buffer[row][column]
 
     def text(self) -> str:
         return "\n".join(self.lines())

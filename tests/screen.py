@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import App
 from textual.widget import Widget
 
-__all__ = ["pane_text", "read_matrix"]
+__all__ = ["pane_text", "read_matrix", "screen_lines"]
 
 _TITLE = re.compile(r"(\S+) \((\d+)×(\d+)\)")
 
@@ -26,6 +26,11 @@ def pane_text(app: App[object], selector: str) -> str:
     with console.capture() as capture:
         console.print(rendered)
     return capture.get()
+
+
+def screen_lines(app: App[object]) -> list[str]:
+    """The whole screen as the terminal would show it (the top screen over those below), one string per row."""
+    return ["".join(segment.text for segment in strip).rstrip() for strip in app.screen._compositor.render_strips()]
 
 
 def read_matrix(text: str, label: str) -> list[list[str]]:

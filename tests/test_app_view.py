@@ -150,3 +150,17 @@ def test_the_open_why_view_facts_are_reused_while_their_key_holds() -> None:
     session.step(Granularity.ITERATION, True)
     later = build_view(session, same)
     assert later.why is not view.why and later.why is not None and later.why.key == ("gradcheck", 2)
+
+
+def test_another_network_keeps_the_display_and_names_its_own_matrices() -> None:
+    """Opening another network (a session file, the teacher's) keeps digits, pane and profile — the profile
+    bound to the new network, so a tanh net's f′ is not called the old sigmoid net's."""
+    from tuinet.app.profiles import notation_for
+
+    old = Session(NetConfig())
+    old.digits, old.pinned, old.notation = 5, "deltas", notation_for(old.network, "tutorial")
+    new = Session(NetConfig(hidden=(3, 2), activation="tanh"))
+    new.adopt_display(old)
+    assert (new.digits, new.pinned, new.notation.name) == (5, "deltas", "tutorial")
+    view = build_view(new)
+    assert view.shown("dadz1").label == notation_for(new.network, "tutorial").label("dadz1") != "derv_sigmoid(a1)"

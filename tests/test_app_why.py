@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.screen import pane_text
+from tests.screen import pane_text, read_matrix
 from tuinet.app import make_app
 from tuinet.app.panes import MatrixPane
-from tuinet.app.sessionfile import load
+from tuinet.app.sessionfile import SavedSession, load, save
 from tuinet.app.why import WhyScreen
 from tuinet.app.whyfacts import GradFacts, OuterFacts, SignFacts
 from tuinet.engine import NetConfig, build
@@ -192,3 +192,32 @@ async def test_the_open_why_view_and_its_choices_live_in_the_session() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.session.why is None and app.view.why is None and app.current_state().view is None
+
+
+async def test_opening_another_network_at_the_same_cursor_redraws_every_number(tmp_path: Path) -> None:
+    """ctrl+o of a seed-2 session at the very cursor on screen: every pane shows seed 2's numbers, none stay."""
+    path = tmp_path / "seed2.json"
+    other = NetConfig(seed=2)
+    save(path, SavedSession(config=other, iteration=1, op=11, cells=12))  # iteration 1 complete (W1′ is 3×4)
+    app = make_app(NetConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#path").value = str(path)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        trace = History(build(other)).trace(1)
+        assert app.session.config == other and app.view.cursor == app.session.complete(1)
+
+        def shown(values: np.ndarray) -> list[list[str]]:
+            return [[fmt(float(v), 3) for v in row] for row in values]
+
+        # (label on screen, pane, the engine's matrix): the Weights pane shows W1 as it stands, i.e. updated.
+        for label, pane, name in (
+            ("z1", "activations", "z1"),
+            ("δ1", "deltas", "delta1"),
+            ("dW1", "updates", "dW1"),
+            ("W1", "weights", "W1_new"),
+        ):
+            assert read_matrix(pane_text(app, f"#pane-{pane}"), label) == shown(trace[name]), label
+        assert read_matrix(pane_text(app, "#stage"), "W1′") == shown(trace["W1_new"])

@@ -213,3 +213,18 @@ def test_a_session_with_inline_data_saves_its_dataset_name_as_is(
     (tmp_path / "mazur").write_text("not this\n", encoding="utf-8")
     saved = Session(MAZUR).saved("dark")
     assert saved.config == MAZUR and loads(to_json(saved)).config == MAZUR
+
+
+def test_formulas_say_the_loss_kind_and_the_frozen_parameters() -> None:
+    from tuinet.words.formulas import formula_in, note_in, shapes_in
+
+    net = build(NetConfig(loss="sse", bias=True, frozen=("b1",), activations=("tanh", "linear")))
+    ops, schema = {op.result: op for op in net.schedule}, net.schema
+    assert formula_in(ops["loss"], schema) == "C = Σ e²"
+    assert formula_in(ops["delta2"], schema) == "δ2 = 2e ⊙ id′(z2)"
+    assert note_in(ops["e"], schema).startswith("∂C/∂a = 2e,")
+    assert formula_in(ops["delta1"], schema) == "δ1 = (δ2 · W2ᵀ) ⊙ tanh′(z1)"
+    assert (formula_in(ops["b1_new"], schema), shapes_in(ops["b1_new"], schema)) == ("b1′ = b1", "(1×4) → (1×4)")
+    assert note_in(ops["b1_new"], schema) == "b1 is frozen: not updated (db1 is not applied)"
+    assert formula_in(ops["b2_new"], schema) == "b2′ = b2 − lr·db2"
+    assert formula_in(ops["a2"], schema) == "a2 = id(z2)"

@@ -7,11 +7,6 @@ cycle a type checker walks is still a cycle a reader walks.
 from __future__ import annotations
 
 import grimp
-import pytest
-
-KNOWN: set[frozenset[str]] = set()
-"""Cycles accepted for now: none (the classroom link's app.py <-> follow.py cycle went with issue 14: follow.py
-posts messages to a ClassroomHost protocol)."""
 
 
 def tuinet_imports() -> dict[str, list[str]]:
@@ -61,16 +56,10 @@ def cycles(imports: dict[str, list[str]]) -> list[frozenset[str]]:
     return found
 
 
-def test_no_cycles_but_the_known_one() -> None:
-    """A new cycle anywhere fails here."""
-    assert [sorted(c) for c in cycles(tuinet_imports()) if c not in KNOWN] == []
-
-
 def test_no_import_cycles() -> None:
-    found = cycles(tuinet_imports())
-    if found and set(found) <= KNOWN:
-        pytest.xfail("app.py ↔ follow.py (TYPE_CHECKING only) until the serve branch's follow.py lands")
-    assert [sorted(c) for c in found] == []
+    """A cycle anywhere fails here (the last one, app.py ↔ follow.py, went when follow.py began posting messages
+    to a ClassroomHost protocol, issue 14)."""
+    assert [sorted(c) for c in cycles(tuinet_imports())] == []
 
 
 def test_the_cycle_finder_finds_cycles() -> None:

@@ -8,13 +8,17 @@ content changed. Flows that ask the user (flows/) post messages the App applies.
 
 from __future__ import annotations
 
-from typing import ClassVar
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, ScrollableContainer
 from textual.events import Resize
+from textual.geometry import Offset
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -37,16 +41,21 @@ from tuinet.app.follow import (
     session_for,
 )
 from tuinet.app.layout import PANES
+from tuinet.app.pace import DEFAULT_SPEED
 from tuinet.app.panes import MatrixPane, StagePane
 from tuinet.app.profiles import notation_for
+from tuinet.app.readercursor import reader_cursor
 from tuinet.app.session import Cursor, Session
 from tuinet.app.sessionfile import SavedSession
 from tuinet.app.signals import exit_on_signals
 from tuinet.app.status import EquationPane, PaneBar, StatusBar
-from tuinet.app.themes import THEME_NAMES, THEMES, resolve_theme
+from tuinet.app.themes import THEME_NAMES, THEMES, apply_no_color, resolve_theme
 from tuinet.app.view import StepView, build_view
 from tuinet.engine import NetConfig, Network
 from tuinet.words.export import CommandLine
+
+if TYPE_CHECKING:
+    from tuinet.scenario import Scenario
 
 __all__ = ["MIN_SIZE", "TuinetApp", "make_app"]
 
@@ -76,9 +85,19 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         digits: int = 3,
         saved: SavedSession | None = None,
         classroom: Classroom | None = None,
+        scenario: Scenario | None = None,
+        speed: int = DEFAULT_SPEED,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
+        self._cursor_set = Offset(0, 0)
+        self._reader_widgets: tuple[StagePane, EquationPane] | None = None
+        self._sized = False
         super().__init__()
+        apply_no_color(self, os.environ)
         self.session = session
+        self.scenario = scenario
+        """The scenario or preset the app was started with: its lesson and names show in the lesson pane."""
+        self._first_session = session
         session.digits = digits
         self.classroom = classroom
         """Set when started by `tuinet serve`: no file access, and follow mode (see follow.py)."""
@@ -87,6 +106,10 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
             self.register_theme(t)
         self.theme = resolve_theme(theme, self.available_themes) or THEME_NAMES["dark"]
         self._publish_pending = False
+        self._speed = speed
+        self.keymap = dict(keymap or {})
+        """Binding id → keys, from config.toml's [keymap] (checked by keymap.check_keymap)."""
+        self.set_keymap(self.keymap)
         self._curve_points = 40
         """Losses the status line's curve has room for (StatusBar reports its width)."""
 
@@ -107,6 +130,10 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
             yield panes["deltas"]
             yield panes["updates"]
             yield MatrixPane("inputs", compact=True).data_bind(TuinetApp.view)
+        if self.scenario is not None and (self.scenario.lesson is not None or self.scenario.names):
+            from tuinet.app.lesson import LessonPane  # only with a scenario: the app starts as fast without
+
+            yield LessonPane(self.scenario, self.session).data_bind(TuinetApp.view)
         yield Static(id="too-small")
         yield Footer()
 
@@ -114,6 +141,7 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         exit_on_signals(self)
 
     def on_mount(self) -> None:
+        self._reader_widgets = (self.query_one(StagePane), self.query_one(EquationPane))
         if self.classroom is not None:
             self.classroom.limit(self.session)
         if self._saved is not None:
@@ -134,6 +162,11 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
             )
         if self.session.why is not None:  # the prediction map is sized from the terminal
             self.publish_soon()
+        # A terminal that shrinks below its cursor's row scrolls its lines up (xterm, VTE, tmux do): after a window
+        # change (not the first size, at start) the frame after the new layout repaints every line.
+        if self._sized:
+            self.call_after_refresh(self.screen.refresh)
+        self._sized = True
 
     def on_status_bar_curve_room(self, message: StatusBar.CurveRoom) -> None:
         if message.points != self._curve_points:
@@ -166,6 +199,25 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         self.query_one("#pane-compact", MatrixPane).show_pane(new.active_pane)  # same frame as the numbers
         self.view = new
 
+    # -- the terminal cursor: where screen readers and braille displays look ------------------------------------
+
+    @property
+    def cursor_position(self) -> Offset:
+        """Where Textual puts the terminal cursor at the end of each frame it draws.
+
+        On the stepper: the cell being written, else the equation (readercursor.py), computed from the layout of
+        that very frame, so it is right after every step, resize and layout. Other screens (an Input's caret, the
+        loss plot's words) set it as usual.
+        """
+        widgets = self._reader_widgets
+        if widgets is not None and self._screen_stack and widgets[0].screen is self.screen:
+            return reader_cursor(*widgets)
+        return self._cursor_set
+
+    @cursor_position.setter
+    def cursor_position(self, offset: Offset) -> None:
+        self._cursor_set = offset
+
     @work(thread=True, exclusive=True, group="extend")
     def _extend_to(self, iteration: int) -> None:
         """Compute history up to ``iteration`` in slices, off the event loop, then show it."""
@@ -185,6 +237,8 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         session.adopt_display(self.session)
         self.session = session
         self.view = None
+        for pane in self.query("#lesson"):
+            pane.display = False  # the lesson was written for the network the app started with
         self.publish_soon()
 
     # -- classroom hooks (follow.py) ---------------------------------------------------------
@@ -227,6 +281,35 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
             self._driver.write(REPAINT_MARKER.decode("ascii"))
         self.screen.refresh()
 
+    # -- lessons (lesson.py) -------------------------------------------------------------------
+
+    def action_lesson(self, forward: bool) -> None:
+        """Move to the next (or previous) place the lesson speaks at."""
+        from tuinet.app.lesson import LessonPane, next_place
+
+        panes = self.query(LessonPane)
+        if not panes or self.session is not self._first_session:
+            self.notify("no lesson: start with --lesson tutorial, a --preset or a --scenario", timeout=2)
+            return
+        target = next_place(panes.first().places, self.session.cursor, forward)
+        if target is None:
+            self.notify("end of the lesson" if forward else "start of the lesson", timeout=1.5)
+            return
+        self.session.go(target, False)
+        self.publish_soon()
+
+    def current_scenario(self) -> Scenario:
+        """The network on screen as a scenario: the one the app started with (names, lesson), or a loaded one's."""
+        if self.scenario is not None and self.session is self._first_session:
+            return replace(self.scenario, config=self.session.config)
+        from tuinet.scenario import Scenario
+
+        return Scenario(name="tuinet", config=self.session.config)
+
+    def action_toggle_lesson(self) -> None:
+        for pane in self.query("#lesson"):
+            pane.display = self.session is self._first_session and not pane.display
+
     # -- the palette ----------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
@@ -251,7 +334,10 @@ def make_app(
     saved: SavedSession | None = None,
     network: Network | None = None,
     classroom: Classroom | None = None,
+    speed: int = DEFAULT_SPEED,
+    keymap: Mapping[str, str] | None = None,
     notation: str = "tuinet",
+    scenario: Scenario | None = None,
     command_line: CommandLine | None = None,
 ) -> TuinetApp:
     """The app for ``config``: the one factory the CLI, the tests and the screenshot script share.
@@ -263,6 +349,15 @@ def make_app(
         config, theme, digits = saved.config, saved.theme, saved.digits
     session = Session(config, network)
     session.notation = notation_for(session.network, notation)
-    app = TuinetApp(session, theme=theme, digits=digits, saved=saved, classroom=classroom)
+    app = TuinetApp(
+        session,
+        theme=theme,
+        digits=digits,
+        saved=saved,
+        classroom=classroom,
+        scenario=scenario,
+        speed=speed,
+        keymap=keymap,
+    )
     app.command_line = command_line
     return app

@@ -14,14 +14,16 @@ from typing import ClassVar
 from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Offset, Size
 from textual.reactive import var
 from textual.widget import Widget
 
+from tuinet.app.cursor import Cursor
 from tuinet.app.layout import PANES
-from tuinet.app.render import Block, Palette, flow, matrix_block, symbol_block
+from tuinet.app.render import Block, Palette, flow, flow_focus, matrix_block, symbol_block
 from tuinet.app.view import StepView
 from tuinet.engine import OpKind
+from tuinet.words.formulas import LOSS_HEAD, loss_of
 from tuinet.words.symbols import symbol
 
 __all__ = ["PANE_TITLES", "MatrixPane", "MatrixWidget", "StagePane"]
@@ -73,6 +75,10 @@ class MatrixWidget(Widget):
         & > .matrix--changed { text-style: underline; }
         & > .matrix--bad { color: $text-warning; text-style: bold; }
     }
+    /* NO_COLOR (themes.apply_no_color): meaning without colour — operands bold, the cell being written in
+       reverse video; changed cells stay underlined and negatives keep their minus sign. */
+    MatrixWidget:nocolor > .matrix--operand { text-style: bold; }
+    MatrixWidget:nocolor > .matrix--result { text-style: bold reverse; }
     """
 
     view: var[StepView | None] = var(None)
@@ -187,6 +193,8 @@ class MatrixPane(MatrixWidget):
         border-title-color: $text-muted;
         padding: 0 1;
     }
+    /* On white, a lightened panel is white itself in 16 colours (TERM=xterm): a mid grey stays a visible rule. */
+    MatrixPane:light { border-top: round $foreground 40%; }
     """
 
     def __init__(self, pane: str, *, compact: bool = False) -> None:
@@ -231,8 +239,11 @@ class MatrixPane(MatrixWidget):
             title = ("▶ " if involved else "") + self._title()
             if title != self.border_title:
                 self.border_title = title
-            if self.pane == "inputs" and view.config.batch != "full":
-                self.border_subtitle = f"row {view.trace.rows[0]} of X"
+            # Stepping one row at a time, the Inputs pane says which (the compact pane only while it shows inputs).
+            batch = self.pane == "inputs" and view.config.batch != "full"
+            subtitle = f"row {view.trace.rows[0]} of X" if batch else ""
+            if subtitle != (self.border_subtitle or ""):  # the setter repaints even when the value is the same
+                self.border_subtitle = subtitle
         super().watch_view(view)
 
     def _blocks(self, view: StepView, width: int) -> list[Block]:
@@ -279,13 +290,31 @@ class StagePane(MatrixWidget):
         super().__init__(id="stage")
         self.border_title = "Operation"
         self.max_rows = 10
+        self._focus: tuple[tuple[Cursor, int], tuple[int, int] | None] | None = None
+        """((cursor, width), where the cell being written is in the content) for the view on screen."""
+
+    def cell_offset(self) -> Offset | None:
+        """The screen position of the cell being written (cell level, on screen), for the terminal cursor."""
+        view, width = self.view, self.content_size.width
+        if view is None or not view.cell_mode or not width or not self.display:
+            return None
+        self.laid_out(width)  # built once per content: the render of this frame reuses it
+        if self._focus is None or self._focus[0] != (view.cursor, max(10, width)) or self._focus[1] is None:
+            return None
+        line, column = self._focus[1]
+        region = self.content_region
+        y = region.y + line - round(self.scroll_offset.y)
+        if not (region.y <= y < region.bottom and column < region.width):
+            return None  # cropped (a matrix taller than the stage): the equation line tells instead
+        return Offset(region.x + column, y)
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         if view.op is None:
-            return ("start", view.cursor.iteration, view.digits, self.app.theme, view.notation.name)
+            return ("start", view.layout, view.cursor.iteration, view.digits, self.app.theme, view.notation.name)
         names = view.op.names
         parts = [(view.shown(n).filled, view.shown(n).region) for n in names]
-        return (view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme, view.notation.name)
+        key = (view.layout, view.cursor.iteration, view.op.index, tuple(parts), view.digits, self.app.theme)
+        return (*key, view.notation.name)
 
     def watch_view(self, view: StepView | None) -> None:
         if view is not None:
@@ -350,14 +379,17 @@ class StagePane(MatrixWidget):
         elif kind is OpKind.ELEMENTWISE:
             parts = [operands[0], _op("−" if op.result == "e" else "⊙"), operands[1]]
         elif kind is OpKind.LOSS:
-            parts = [_op("½Σ(" if op.scale == 1.0 else "½·mean("), operands[0], _op(")²")]
+            parts = [_op(f"{LOSS_HEAD[loss_of(op)]}("), operands[0], _op(")²")]  # the op's loss kind, not its scale
         elif kind is OpKind.REDUCE:
             parts = [_op("Σ_rows"), operands[0]]
         else:  # update
-            parts = [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
+            # A frozen parameter's update reads W alone: W′ = W.
+            parts = [operands[0]] if op.frozen else [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
         parts += [_op("→"), block(op.result)]
         height = max(len(p.lines) for p in parts)
         parts = [symbol_block(p.lines[0].plain, height) if p.width and not p.lines[1:] else p for p in parts]
+        if view is self.view:  # not one of the variants measured for the height
+            self._focus = ((view.cursor, width), flow_focus(parts, width, gap=1))
         return flow(parts, width, gap=1)
 
 

@@ -20,7 +20,7 @@ from tuinet.words.cells import Region
 from tuinet.words.names import shape_text
 from tuinet.words.numbers import FIXED_LIMIT, fmt
 
-__all__ = ["Block", "Palette", "flow", "matrix_block", "pick", "symbol_block"]
+__all__ = ["Block", "Palette", "flow", "flow_focus", "matrix_block", "pick", "symbol_block"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class Block:
     width: int
     glue: bool = False
     """An operator: never end a band with it, keep it with the block that follows."""
+    focus: tuple[int, int] | None = None
+    """(line, column) of the first character of the cell being written, if this block holds it."""
 
 
 def pick(n: int, limit: int, focus: int | None) -> list[int | None]:
@@ -122,6 +124,7 @@ def matrix_block(
     title.append(" " + shape_text((rows, cols)), palette.shape)
 
     lines = [title]
+    focus: tuple[int, int] | None = None
     single = len(row_ids) == 1
     for position, i in enumerate(row_ids):
         line = Text()
@@ -142,15 +145,17 @@ def matrix_block(
             style = _value_style(value, palette)
             if changed is not None and changed[i, j]:
                 style = style + palette.changed
+            number = fmt(value, digits)
             if region is not None and shown.role is not Role.NONE and region.contains(i, j):
-                style = style + (
-                    palette.result if shown.role is Role.RESULT and region.kind == "cell" else palette.operand
-                )
-            line.append(fmt(value, digits).rjust(cell_width), style)
+                writing = shown.role is Role.RESULT and region.kind == "cell"
+                style = style + (palette.result if writing else palette.operand)
+                if writing:  # where the terminal cursor goes, for screen readers (app/readercursor.py)
+                    focus = (len(lines), line.cell_len + cell_width - len(number))
+            line.append(number.rjust(cell_width), style)
         line.append(" " + right, palette.bracket)
         lines.append(line)
     width = max(line.cell_len for line in lines)
-    return Block(lines, width)
+    return Block(lines, width, focus=focus)
 
 
 def _cell_width(values: Matrix, digits: int) -> int:
@@ -191,8 +196,8 @@ def _value_style(value: float, palette: Palette) -> Style:
     return palette.positive
 
 
-def flow(blocks: Iterable[Block], width: int, gap: int = 3) -> Text:
-    """Blocks left to right, wrapping into bands that fit ``width``; bands separated by a blank line."""
+def _bands(blocks: Iterable[Block], width: int, gap: int) -> list[list[Block]]:
+    """The blocks grouped into bands (rows of blocks) that fit ``width``."""
     bands: list[list[Block]] = []
     used = 0
     for block in blocks:
@@ -203,8 +208,13 @@ def flow(blocks: Iterable[Block], width: int, gap: int = 3) -> Text:
             carried = [bands[-1].pop()] if bands and len(bands[-1]) > 1 and bands[-1][-1].glue else []
             bands.append([*carried, block])
             used = sum(b.width for b in bands[-1]) + gap * (len(bands[-1]) - 1)
+    return bands
+
+
+def flow(blocks: Iterable[Block], width: int, gap: int = 3) -> Text:
+    """Blocks left to right, wrapping into bands that fit ``width``, one band below the other."""
     out = Text()
-    for number, band in enumerate(bands):
+    for number, band in enumerate(_bands(blocks, width, gap)):
         if number:
             out.append("\n")
         height = max(len(b.lines) for b in band)
@@ -221,6 +231,19 @@ def flow(blocks: Iterable[Block], width: int, gap: int = 3) -> Text:
             if row < height - 1:
                 out.append("\n")
     return out
+
+
+def flow_focus(blocks: list[Block], width: int, gap: int = 3) -> tuple[int, int] | None:
+    """Where ``flow`` puts the cell being written, as (line, column) of its text; None if no block holds it."""
+    top = 0
+    for band in _bands(blocks, width, gap):
+        left = 0
+        for block in band:
+            if block.focus is not None:
+                return top + block.focus[0], left + block.focus[1]
+            left += block.width + gap
+        top += max(len(b.lines) for b in band)
+    return None
 
 
 def symbol_block(symbol: str, height: int, style: Style | None = None) -> Block:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.table import Table
@@ -16,32 +17,39 @@ from tuinet.words.glossary import GLOSSARY, HELP_CONVENTIONS
 
 __all__ = ["KEYS", "HelpScreen", "JumpScreen"]
 
-KEYS: tuple[tuple[str, str], ...] = (
-    ("space", "next iteration (finish the current one, or run the next)"),
-    ("backspace", "previous iteration"),
-    ("→  l", "next operation"),
-    ("←  h", "previous operation"),
-    (".  ↓  j", "next matrix cell: watch the product fill in"),
-    (",  ↑  k", "previous matrix cell"),
-    ("p", "play / pause (steps at the granularity you last used)"),
-    ("+  −", "play faster / slower"),
-    ("g", "go to iteration N"),
-    ("r", "reset to the start of iteration 1"),
-    ("o", "why: dW = a_prevᵀ·δ as a sum of per-sample outer products (. , step samples, [ ] layer)"),
-    ("c", "why: every weight's backprop gradient beside its finite difference"),
-    ("s", "why: e = a − y with −= and e = y − a with +=, side by side: the same new weights"),
-    ("m", "why: the network's output over the input square, with the training points"),
-    ("d", "why: this step's whole chain-rule derivation"),
-    ("n", "notation: your names — tuinet, tutorial, trask, nielsen"),
-    ("w", "mistakes lab: wrong formulas run for real"),
-    ("x", "export this iteration: a numpy script that recomputes it, or a Markdown handout"),
-    ("ctrl+s  ctrl+o", "save / open a session (the exact screen); also tuinet --load FILE"),
-    ("1 … 5", "show the Inputs / Weights / Activations / Deltas / Updates pane (small terminals)"),
-    ("0", "let the pane follow the current operation (small terminals)"),
-    ("ctrl+p", "command palette: themes, keys, quit"),
-    ("?", "this help"),
-    ("q  ctrl+q  ctrl+c", "quit"),
+KEYS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    # (binding ids, keys bound elsewhere, what they do): ids are shown with the keys they are bound to now.
+    (("next-iteration",), "", "next iteration (finish the current one, or run the next)"),
+    (("previous-iteration",), "", "previous iteration"),
+    (("next-operation", "next-operation-alt"), "", "next operation"),
+    (("previous-operation", "previous-operation-alt"), "", "previous operation"),
+    (("next-cell", "next-cell-alt"), "", "next matrix cell: watch the product fill in"),
+    (("previous-cell", "previous-cell-alt"), "", "previous matrix cell"),
+    (("play",), "", "play / pause (steps at the granularity you last used)"),
+    (("faster", "slower"), "", "play faster / slower"),
+    (("go-to",), "", "go to iteration N"),
+    (("reset",), "", "reset to the start of iteration 1"),
+    (("why-outer",), "", "why: dW = a_prevᵀ·δ as a sum of per-sample outer products (. , step samples, [ ] layer)"),
+    (("why-gradcheck",), "", "why: every weight's backprop gradient beside its finite difference"),
+    (("why-signs",), "", "why: e = a − y with −= and e = y − a with +=, side by side: the same new weights"),
+    (("why-map",), "", "why: the network's output over the input square, with the training points"),
+    (("derivation",), "", "why: this step's whole chain-rule derivation"),
+    (("notation",), "", "notation: your names — tuinet, tutorial, trask, nielsen"),
+    (("mistakes",), "", "mistakes lab: wrong formulas run for real"),
+    (("loss-plot",), "", "the loss over every iteration so far (log scale, zoom to a range)"),
+    (("export",), "", "export this iteration: a numpy script that recomputes it, or a Markdown handout"),
+    (("save", "open"), "", "save / open a session (the exact screen); also tuinet --load FILE"),
+    (
+        tuple(f"pane-{n}" for n in range(1, 6)),
+        "",
+        "show the Inputs / Weights / Activations / Deltas / Updates pane (small terminals)",
+    ),
+    (("pane-follow",), "", "let the pane follow the current operation (small terminals)"),
+    ((), "ctrl+p", "command palette: themes, keys, quit"),
+    (("help",), "", "this help"),
+    (("quit",), "ctrl+q  ctrl+c", "quit"),
 )
+"""The help's rows. Keys are rebound in config.toml's [keymap] by binding id (tuinet config lists the ids)."""
 
 LEGEND = (
     "Reading the panes: negative numbers are red and carry a minus sign; an underlined number changed at "
@@ -65,12 +73,19 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close"),
     ]
 
+    def __init__(self, bound: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.bound = dict(bound or {})
+        """The keys each binding id answers to now (after the keymap), as the help shows them."""
+
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for keys, what in KEYS:
-            table.add_row(keys, what)
+        for ids, fixed, what in KEYS:
+            keys = "  ".join(part for part in (*(self.bound.get(i, "") for i in ids), fixed) if part)
+            if keys:
+                table.add_row(keys, what)
         with VerticalScroll() as scroll:
             scroll.border_title = "tuinet keys"
             scroll.border_subtitle = "esc closes this help · ↓ the glossary"

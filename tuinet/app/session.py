@@ -135,7 +135,9 @@ class Session:
 
     def adopt_display(self, other: Session) -> None:
         """Take ``other``'s display settings (digits, pane, why-view, notation): a new network, the same screen."""
-        self.digits, self.pinned, self.notation = other.digits, other.pinned, other.notation
+        self.digits, self.pinned = other.digits, other.pinned
+        # A profile names matrices by the network's layers and activations: the same profile, for this network.
+        self.notation = notation_for(self.network, other.notation.name)
         self.why = other.why
         self.granularity = other.granularity
 

@@ -8,7 +8,7 @@ from typing import ClassVar
 from rich.console import RenderableType
 from rich.text import Text
 from textual.message import Message
-from textual.reactive import reactive, var
+from textual.reactive import var
 from textual.widget import Widget
 
 from tuinet.app.layout import PANES
@@ -118,7 +118,8 @@ class EquationPane(Widget):
     }
     """
 
-    view: reactive[StepView | None] = reactive(None)
+    view: var[StepView | None] = var(None)
+    """Bound to the app's; a var, so only a changed equation (the key below) repaints these lines."""
 
     def __init__(self) -> None:
         super().__init__(id="equation")
@@ -127,7 +128,7 @@ class EquationPane(Widget):
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
             return
-        key = (view.cursor, view.cell_mode, view.digits, view.notation.name)
+        key = (view.layout, view.cursor, view.cell_mode, view.digits, view.notation.name)  # layout: one per network
         if key != self._key:
             self._key = key
             self.refresh()  # a fixed height (app.tcss): new text never needs a layout pass

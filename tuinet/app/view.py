@@ -293,7 +293,8 @@ def _pane_key(
     changes: Mapping[str, BoolMatrix | None],
     trace: Trace,
 ) -> tuple[object, ...]:
-    parts: list[object] = [cursor.iteration if pane != "inputs" else 0]
+    # The layout is one object per session: another network (a loaded session, the teacher's) redraws everything.
+    parts: list[object] = [layout, cursor.iteration if pane != "inputs" else 0]
     for name in layout.panes[pane]:
         shown = matrices[name]
         changed = changes.get(name)

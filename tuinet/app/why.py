@@ -73,8 +73,9 @@ class WhyView(MatrixWidget):
         return view.why if view is not None and isinstance(view.why, self.FACTS) else None
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
+        # The facts are one object while their key holds (whyfacts.py): the object itself is the content key.
         facts = view.why if isinstance(view.why, self.FACTS) else None
-        return (None if facts is None else facts.key, view.digits, self.app.theme, self.size)
+        return (facts, view.digits, self.app.theme, self.size)
 
     # Why-views render Rich tables and groups directly (no per-width text cache): they are not on the
     # stepping hot path, so the plain Widget measuring and a refresh on change are enough.
@@ -170,7 +171,7 @@ class GradCheckView(WhyView):
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         facts = view.why if isinstance(view.why, GradFacts) else None
-        return (None if facts is None else facts.key, self.app.theme)
+        return (facts, self.app.theme)
 
     def render(self) -> RenderableType:
         facts = self.facts()
@@ -264,7 +265,7 @@ class MapView(WhyView):
 
     def content_key(self, view: StepView) -> tuple[object, ...]:
         facts = view.why if isinstance(view.why, MapFacts) else None
-        return (None if facts is None else facts.key, self.app.theme)
+        return (facts, self.app.theme)
 
     def _colour(self, value: float, low: float, high: float) -> Color:
         span = high - low or 1.0

@@ -11,174 +11,41 @@ import argparse
 import contextlib
 import os
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING
 
-from tuinet import __version__
+from tuinet.app.pace import PLAY_DELAYS
 from tuinet.app.sessionfile import load as load_session
-from tuinet.cli.export import EXPORT_EPILOG, FORMATS, MAX_ITERATION, export, write
+from tuinet.cli.config import ConfigFile, config_path, read_config
+from tuinet.cli.export import export, write
 from tuinet.cli.memory import keep_freed_memory
 from tuinet.cli.options import (
-    add_network_options,
     config_argv,
     config_from_args,
     flag_of,
-    int_in_range,
-    positive_int,
 )
-from tuinet.cli.report import NON_FINITE_HELP, trace_json, write_report
-from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_transcript_options, notation_of
+from tuinet.cli.parser import PROG, THEMES, OneLineParser, UsageError, build_parser
+from tuinet.cli.report import trace_json, write_report
+from tuinet.cli.scenario import (
+    notation_for,
+    print_presets,
+    scenario_from_args,
+    scenario_or_options,
+)
+from tuinet.cli.settings import checked_keymap, print_settings
 from tuinet.engine import NetConfig, build
-from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS, check_limits, train
+from tuinet.engine.train import check_limits, train
 from tuinet.errors import TuinetError
+from tuinet.words.export import CommandLine
+
+if TYPE_CHECKING:
+    from tuinet.scenario import Scenario
 
 __all__ = ["THEMES", "OneLineParser", "UsageError", "build_parser", "export_command", "main"]
 
-PROG = "tuinet"
-THEMES = ("dark", "light", "ansi")
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for ctrl+c
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `yes | head` reports: the reader went away
-
-MAIN_EPILOG = """\
-examples:
-  tuinet                                   open the app on the classic XOR tutorial network
-  tuinet --hidden 8,8 --activation tanh    two hidden layers of 8 tanh units
-  tuinet --dataset data.csv --targets 2    your own data: the last 2 CSV columns are targets
-  tuinet train --steps 1000 --json         train without the app; see `tuinet train --help`
-  tuinet export --iteration 3 > step3.py   iteration 3 as a numpy script; see `tuinet export --help`
-
-Bad options or data give a one-line error and exit status 2.
-"""
-
-TRAIN_EPILOG = f"""\
-the JSON report (--json) is one object:
-  config         the network options
-  steps          how many steps ran (fewer than --steps when the run diverged)
-  loss           the loss of each step, from that step's forward pass
-  outputs        a_L of the last step's forward pass, before its update
-  final_outputs  a forward pass over the whole dataset with the final weights
-  weights        the final W1, W2, … (and b1, … with --bias), as lists of rows
-  diverged       true when the loss or the weights became inf/NaN; the run stops at that step
-  diverged_at    that step (1-based), or null
-  trace          with --trace only: one object per step with "step" (1-based) and a0, z1, a1, …,
-                 W1, … (before the update), b1, …, e, delta1, …, dW1, …, db1, …, loss
-{NON_FINITE_HELP};
-finite numbers are exact: they read back as the very float64 values the engine computed.
-
-With every default, `tuinet train --steps 1000 --json` reproduces the classic tutorial loop
-bit for bit (np.random.seed(1); W1 = np.random.random((3,4)); W2 = np.random.random((4,1)); …).
-
-limits: --steps at most {MAX_STEPS:,}; --trace at most {MAX_TRACE_NUMBERS:,} numbers in all.
-exit status: 0 done (a diverged run is a result, so also 0), 2 bad options or data,
-130 interrupted (ctrl+c), 141 the reader of the output went away (`tuinet train … | head`).
-"""
-
-
-class UsageError(Exception):
-    """A bad command line; the message is one line, shown as ``tuinet: error: <message>``."""
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line (argparse prints a usage block first)."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-
-class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Keep the epilogs' line breaks (they are tables); wrap option help as usual."""
-
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, max_help_position=32)
-
-
-def build_parser() -> OneLineParser:
-    """The whole command line: app options at the top level, and the ``train`` and ``export`` sub-commands."""
-    parser = OneLineParser(
-        prog=PROG,
-        description="Watch backpropagation happen, one matrix cell at a time, in your terminal. "
-        "Without a command, opens the app.",
-        epilog=MAIN_EPILOG,
-        formatter_class=_HelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    add_network_options(parser)
-    ui = parser.add_argument_group("app options")
-    ui.add_argument("--theme", choices=THEMES, default="dark", help="colour theme (default: %(default)s)")
-    ui.add_argument(
-        "--no-mouse",
-        action="store_true",
-        help="ignore the mouse; over SSH every mouse move is otherwise sent as input (default: mouse on)",
-    )
-    ui.add_argument(
-        "--load",
-        metavar="FILE",
-        help="open a saved session (saved in the app with ctrl+s): its network, cursor, display and notation; "
-        "network and app options are then ignored",
-    )
-    ui.add_argument(
-        "--digits",
-        type=int_in_range(1, 8),
-        default=3,
-        metavar="N",
-        help="decimal places shown, 1 to 8 (default: %(default)s)",
-    )
-    add_notation_option(ui)
-    # Set by `tuinet serve` for the apps it starts (tuinet/app/follow.py); not for people.
-    ui.add_argument("--served-as", choices=("solo", "teacher", "student", "explorer"), help=argparse.SUPPRESS)
-    ui.add_argument("--follow-fd", type=int, help=argparse.SUPPRESS)
-
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    trainer = commands.add_parser(
-        "train",
-        help="train without the app and print a summary or a JSON report",
-        description="Train the network without the app, then print a summary (or a JSON report with --json).",
-        epilog=TRAIN_EPILOG,
-        formatter_class=_HelpFormatter,
-    )
-    add_network_options(trainer)
-    run = trainer.add_argument_group("run options")
-    run.add_argument(
-        "--steps", type=positive_int, required=True, metavar="N", help="how many steps (iterations) to train (required)"
-    )
-    run.add_argument("--json", action="store_true", help="print one JSON object instead of a summary (default: off)")
-    run.add_argument(
-        "--trace", action="store_true", help="with --json, add every matrix of every step to the report (default: off)"
-    )
-
-    exporter = commands.add_parser(
-        "export",
-        help="write one iteration as a standalone numpy script or a Markdown handout",
-        description="Write one iteration as a standalone numpy script (py) or a Markdown transcript (md).",
-        epilog=EXPORT_EPILOG,
-        formatter_class=_HelpFormatter,
-    )
-    add_network_options(exporter)
-    output = exporter.add_argument_group("export options")
-    output.add_argument(
-        "--iteration",
-        type=int_in_range(1, MAX_ITERATION),
-        default=1,
-        metavar="N",
-        help=f"which iteration, 1 to {MAX_ITERATION:,} (default: %(default)s)",
-    )
-    output.add_argument("--format", choices=FORMATS, default="py", help="py or md (default: %(default)s)")
-    output.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (default: stdout)")
-    add_notation_option(output)
-    teller = commands.add_parser(
-        "transcript",
-        help="print what the screen explains, step by step, as plain text (screen readers, handouts, logs)",
-        description="Print, step by step, what the app explains: the same words and numbers, plain UTF-8, "
-        "no colour or box drawing.",
-        epilog=TRANSCRIPT_EPILOG,
-        formatter_class=_HelpFormatter,
-    )
-    add_network_options(teller)
-    add_transcript_options(teller)
-    # Listed for --help only: _dispatch hands everything after `serve` to tuinet/serve/cli.py.
-    commands.add_parser("serve", help="serve the app to a class over SSH or the web; see `tuinet serve --help`")
-    return parser
 
 
 def export_command(config: NetConfig, iteration: int, form: str) -> list[str] | None:
@@ -192,7 +59,14 @@ def export_command(config: NetConfig, iteration: int, form: str) -> list[str] | 
     options = config_argv(exporter, config)
     if options is None:
         return None
-    return [PROG, "export", *options, flag_of(exporter, "iteration"), str(iteration), flag_of(exporter, "format"), form]
+    argv = [PROG, "export", *options, flag_of(exporter, "iteration"), str(iteration), flag_of(exporter, "format"), form]
+    # A command line that would not give this very network back is worse than none: check it by parsing it.
+    try:
+        if config_from_args(parser.parse_args(argv[1:])) != config:
+            return None
+    except (UsageError, TuinetError):
+        return None
+    return argv
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,17 +93,27 @@ def _dispatch(argv: list[str]) -> int:
 
         return serve(argv[1:])
     parser = build_parser()
+    # The config file's settings go before the typed options, so that the command line wins (config.py).
+    # Apps started by `tuinet serve` (--served-as) read none: a class sees what the teacher typed.
+    use_file = "--no-config" not in argv and not any(word.startswith("--served-as") for word in argv)
+    file = read_config(config_path(), build_parser, UsageError) if use_file else ConfigFile(config_path(), found=False)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args([*file.words, *argv])
     except SystemExit as stop:  # --help and --version print, then ask argparse to exit
         return stop.code if isinstance(stop.code, int) else 0
+    args.config_file = file
+    if args.command == "config":
+        print_settings(build_parser(), argv, args, file, sys.stdout)
+        return 0
     if args.command == "train":
         return _train(args)
     if args.command == "serve":
         raise UsageError("put serve's options after it: tuinet serve --ssh -- <network options>")
+    if args.command == "presets":
+        print_presets(sys.stdout)
+        return 0
     if args.command == "export":
-        network = build(config_from_args(args))
-        write(export(network, args.iteration, args.format, export_command, notation_of(args)), args.output)
+        _export(args)
         return 0
     if args.command == "transcript":
         from tuinet.cli.transcript import run
@@ -238,16 +122,52 @@ def _dispatch(argv: list[str]) -> int:
     return _open_app(args)
 
 
+def _export(args: argparse.Namespace) -> None:
+    scenario = scenario_or_options(args)
+    if args.format == "scenario":
+        from tuinet.scenario.writer import scenario_toml
+
+        build(scenario.config)  # a config that cannot be built is an error now, not a file that fails to load
+        write(scenario_toml(scenario), args.output)
+    else:
+        notation = notation_for(args, scenario).name
+        text = export(build(scenario.config), args.iteration, args.format, _command_for(scenario), notation)
+        write(text, args.output)
+
+
+def _command_for(scenario: Scenario) -> CommandLine:
+    """The export's command line: ``--preset NAME`` for an unchanged preset (its weights have no option)."""
+    preset = scenario.origin.removeprefix("preset ") if scenario.origin.startswith("preset ") else None
+
+    def command(config: NetConfig, iteration: int, form: str) -> list[str] | None:
+        if preset is not None and config == scenario.config:
+            return [PROG, "export", "--preset", preset, "--iteration", str(iteration), "--format", form]
+        return export_command(config, iteration, form)
+
+    return command
+
+
 def _train(args: argparse.Namespace) -> int:
     if args.trace and not args.json:
         raise UsageError("--trace adds every matrix to the JSON report: use it with --json")
-    network = build(config_from_args(args))
+    scenario = scenario_from_args(args)
+    config = scenario.config if scenario is not None else config_from_args(args)
+    steps = args.steps if args.steps is not None else scenario.steps if scenario is not None else None
+    if steps is None:
+        raise UsageError("the following arguments are required: --steps")
+    args.steps = steps
+    network = build(config)
     check_limits(network, args.steps, traced=args.trace)
     if args.json:
         traces: list[str] = []
         # Encode each step as it is computed: a list of strings is far smaller than the traces.
         result = train(network, args.steps, on_trace=(lambda t: traces.append(trace_json(t))) if args.trace else None)
-        write_report(result, sys.stdout, traces if args.trace else None)
+        printed = []
+        if scenario is not None and scenario.lesson is not None:
+            from tuinet.scenario.printed import printed_report
+
+            printed = printed_report(scenario.lesson, network, steps)
+        write_report(result, sys.stdout, traces if args.trace else None, {"printed": printed} if printed else None)
     else:
         # Imported here so that `--json` (the scripted use) does not pay for importing Rich.
         from rich.console import Console
@@ -258,6 +178,10 @@ def _train(args: argparse.Namespace) -> int:
         with ProgressBar(console, args.steps, enabled=console.is_terminal) as bar:
             result = train(network, args.steps, on_progress=bar)
         print_summary(result, console)
+        if scenario is not None and scenario.lesson is not None and scenario.lesson.printed:
+            from tuinet.cli.scenario import print_printed
+
+            print_printed(scenario, network, steps, sys.stdout)
     # Flush here so that a closed pipe (`tuinet train … | head`) raises inside main, where it is
     # handled, rather than at interpreter exit, where Python would print "Exception ignored".
     sys.stdout.flush()
@@ -267,7 +191,8 @@ def _train(args: argparse.Namespace) -> int:
 def _open_app(args: argparse.Namespace) -> int:
     max_units = getattr(args, "max_units", NetConfig().max_units)  # absent unless given (see options.py)
     saved = load_session(args.load, max_units=max_units) if args.load else None
-    config = saved.config if saved is not None else config_from_args(args)
+    scenario = scenario_from_args(args) if saved is None else None
+    config = saved.config if saved is not None else scenario.config if scenario is not None else config_from_args(args)
     # Load the dataset now: a bad CSV is then a one-line error here, not a crash inside the UI.
     network = build(config)
     # Imported here so that `tuinet train` never imports Textual.
@@ -278,6 +203,8 @@ def _open_app(args: argparse.Namespace) -> int:
         from tuinet.app.follow import Classroom
 
         classroom = Classroom(args.served_as, args.follow_fd)
+    speed = PLAY_DELAYS.index(args.play_every)
+    keymap = checked_keymap(args.config_file)
     app = make_app(
         config,
         theme=args.theme,
@@ -285,10 +212,13 @@ def _open_app(args: argparse.Namespace) -> int:
         saved=saved,
         network=network,
         classroom=classroom,
-        notation=notation_of(args),
+        scenario=scenario,
+        speed=speed,
+        keymap=keymap,
+        notation=notation_for(args, scenario).name,
         command_line=export_command,
     )
-    app.run(mouse=not args.no_mouse)
+    app.run(mouse=args.mouse)
     # 0 after q; 128 + N after signal N (tuinet/app/signals.py); 1 if the app itself failed.
     return app.return_code or 0
 

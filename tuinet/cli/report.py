@@ -67,8 +67,11 @@ def _losses(losses: array[float]) -> list[JsonNumber]:
     return values if bool(np.isfinite(losses).all()) else _numbers(values)
 
 
-def write_report(result: TrainResult, out: TextIO, traces: list[str] | None = None) -> None:
-    """Write the whole report as one JSON object and a newline; ``traces`` are trace_json() strings."""
+def write_report(
+    result: TrainResult, out: TextIO, traces: list[str] | None = None, extra: dict[str, Any] | None = None
+) -> None:
+    """Write the whole report as one JSON object and a newline; ``traces`` are trace_json() strings;
+    ``extra`` members (a scenario's "printed" numbers) go after the standard ones."""
     report: dict[str, Any] = {
         "config": result.network.config.to_dict(),
         "steps": result.steps,
@@ -78,6 +81,7 @@ def write_report(result: TrainResult, out: TextIO, traces: list[str] | None = No
         "weights": {name: matrix_json(m) for name, m in result.params.as_dict().items()},
         "diverged": result.diverged,
         "diverged_at": result.diverged_at,
+        **(extra or {}),
     }
     text = json.dumps(report, allow_nan=False)
     if traces is None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tuinet.cli.options import config_from_args, int_in_range
-from tuinet.engine import build
+from tuinet.cli.options import int_in_range
+from tuinet.cli.scenario import notation_for, scenario_or_options
+from tuinet.engine import Operation, Trace, build
 from tuinet.words.mistakes import MISTAKES
 from tuinet.words.notation import DEFAULT, NAMES, get_profile
 from tuinet.words.transcript import GRANULARITIES, transcript
@@ -95,10 +96,25 @@ def add_transcript_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    network = build(config_from_args(args))
-    profile = get_profile(notation_of(args))
-    iterations = args.iterations or (5 if args.mistake else 1)
-    lines = transcript(network, profile, iterations, args.granularity, args.digits, args.mistake)
+    from tuinet.scenario.narrate import lesson_at, lesson_lines  # only for a transcript, and then needed
+
+    scenario = scenario_or_options(args)
+    network = build(scenario.config)
+    profile = notation_for(args, scenario)
+
+    def narrate(trace: Trace, op: Operation | None) -> list[str]:
+        return lesson_lines(lesson_at(scenario, trace, op, args.digits, at_start=trace.iteration == 1 and op is None))
+
+    lessons = scenario.lesson is not None or bool(scenario.names)
+    lines = transcript(
+        network,
+        profile,
+        args.iterations or (5 if args.mistake else 1),
+        args.granularity,
+        args.digits,
+        args.mistake,
+        narrate=narrate if lessons else None,
+    )
     for line in lines:
         sys.stdout.write(line + "\n")
     sys.stdout.flush()

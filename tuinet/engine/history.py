@@ -108,7 +108,7 @@ class History:
             trace = self.network.step(self.params_at(iteration), iteration)
             self._traces[iteration] = trace
             # A few traces make stepping back and forth instant; big ones are not kept beyond the last.
-            size = sum(m.nbytes for m in trace.matrices.values())
+            size = 8 * self.network.schema.numbers_per_iteration  # float64 bytes of every matrix
             keep = max(1, min(4, TRACE_CACHE_BYTES // max(1, size)))
             while len(self._traces) > keep:
                 self._traces.popitem(last=False)

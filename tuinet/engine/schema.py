@@ -129,7 +129,7 @@ class Schema:
         for op in schedule:
             producer[op.result] = op.index
             for name in (op.gate, *(o.name for o in op.operands)):
-                if name is not None and name.startswith(Role.DADZ.value):
+                if name is not None and shapes[name][0] is Role.DADZ:
                     producer[name] = op.index  # f′(z_l) is computed by the operation that uses it
         order = [*(n for n in shapes if n not in producer), *sorted(producer, key=lambda n: producer[n])]
         matrices = {

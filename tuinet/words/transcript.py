@@ -6,11 +6,11 @@ functions the screen calls (words/reasons.py, words/mistakes.py), so the words a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tuinet.engine.history import History
 from tuinet.engine.network import Network
-from tuinet.engine.trace import Trace
+from tuinet.engine.trace import Operation, Trace
 from tuinet.engine.types import Matrix
 from tuinet.words.glossary import GLOSSARY
 from tuinet.words.mistakes import run_mistake
@@ -55,11 +55,23 @@ def _header(network: Network, profile: Profile) -> list[str]:
     return [*out, ""]
 
 
+Narrate = Callable[[Trace, Operation | None], list[str]]
+"""A lesson's lines at one place (None: the iteration's start); tuinet/scenario/narrate.py makes them."""
+
+
 def _iteration(
-    network: Network, trace: Trace, profile: Profile, granularity: str, digits: int, facts: Facts
+    network: Network,
+    trace: Trace,
+    profile: Profile,
+    granularity: str,
+    digits: int,
+    facts: Facts,
+    narrate: Narrate | None = None,
 ) -> Iterator[str]:
     t = Terms(profile, facts)
     yield f"== iteration {trace.iteration} (rows {', '.join(map(str, trace.rows))}) =="
+    if narrate is not None:
+        yield from narrate(trace, None)
     for op in trace.schedule:
         if granularity == "iteration":
             reason = explain(op, trace, facts, profile, digits=digits)
@@ -81,6 +93,8 @@ def _iteration(
             yield f"   C = {fmt(trace.loss, 6)}"
         else:
             yield from (f"   {line}" for line in matrix_lines(t.name(op.result), result, profile, digits))
+        if narrate is not None:
+            yield from (f"   {line}" for line in narrate(trace, op))
     yield f"loss C = {fmt(trace.loss, 6)}" + ("  (diverged: inf/NaN)" if trace.diverged else "")
     if granularity == "iteration":
         for layer in range(1, network.L + 1):
@@ -96,6 +110,7 @@ def transcript(
     digits: int = 3,
     mistake: str | None = None,
     first: int = 1,
+    narrate: Narrate | None = None,
 ) -> Iterator[str]:
     """The transcript's lines: ``iterations`` iterations from ``first``, or with ``mistake`` that mistake's report
     at iteration ``first`` with the loss over the next ``iterations`` iterations."""
@@ -110,7 +125,7 @@ def transcript(
         return
     for iteration in range(first, first + iterations):
         trace = history.trace(iteration)
-        yield from _iteration(network, trace, profile, granularity, digits, facts)
+        yield from _iteration(network, trace, profile, granularity, digits, facts, narrate)
         if trace.diverged:
             yield f"stopped: the run diverged at iteration {iteration}"
             return

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 
 from tuinet.app.session import Session
 from tuinet.words.export import CommandLine
+
+if TYPE_CHECKING:
+    from tuinet.scenario import Scenario
 
 __all__ = ["Host"]
 
@@ -31,4 +36,8 @@ class Host(App[None]):
 
     def open_why(self, key: str) -> None:
         """Show why-view ``key`` (actions/views.py)."""
+        raise NotImplementedError
+
+    def current_scenario(self) -> Scenario:
+        """The network on screen as a scenario, for exporting it (app.py)."""
         raise NotImplementedError

@@ -16,7 +16,9 @@ __all__ = ["FileActions"]
 class FileActions(Host):
     def action_export(self) -> None:
         session = self.session
-        ask_export(self, session.network, session.history, session.cursor.iteration, self.command_line)
+        ask_export(
+            self, session.network, session.history, session.cursor.iteration, self.command_line, self.current_scenario()
+        )
 
     def action_save(self) -> None:
         ask_save(self, self.current_state())

@@ -7,16 +7,15 @@ from textual.timer import Timer
 from tuinet.app.actions.base import Host
 from tuinet.app.cursor import Cursor, Granularity
 from tuinet.app.layout import PANES
+from tuinet.app.pace import DEFAULT_SPEED, PLAY_DELAYS
 
 __all__ = ["PLAY_DELAYS", "SteppingActions"]
-
-PLAY_DELAYS = (2.0, 1.0, 0.5, 0.25, 0.12, 0.06, 0.03)
-"""Seconds between auto-play steps, slowest to fastest."""
 
 
 class SteppingActions(Host):
     _play_timer: Timer | None = None
-    _speed = 2
+    _speed = DEFAULT_SPEED
+    """Index into PLAY_DELAYS (pace.py; set from --play-every / config.toml by the App)."""
 
     def action_step(self, granularity: str, forward: bool) -> None:
         self.session.step(Granularity(granularity), forward)

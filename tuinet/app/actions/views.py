@@ -1,10 +1,11 @@
-"""The why-views and the help: opening them, and what the why-views' keys choose (kept in the session)."""
+"""The why-views, the help and the loss plot: opening them, and what the why-views' keys choose (in the session)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from tuinet.app.actions.base import Host
+from tuinet.app.keymap import bindings_by_id, keys_shown
 from tuinet.app.screens import HelpScreen
 
 if TYPE_CHECKING:
@@ -44,6 +45,20 @@ class ViewActions(Host):
             self.session.pick(self.session.why, message.layer, message.index)
             self.publish_soon()
 
+    keymap: dict[str, str]
+    """Binding id → keys from config.toml (the App sets it)."""
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            bound = {i: keys_shown(b, self.keymap) for i, b in bindings_by_id(self.BINDINGS).items()}
+            self.push_screen(HelpScreen(bound))
+
+    def action_loss_plot(self) -> None:
+        """L: the loss over every iteration so far (lossplot.py), the current one marked."""
+        from tuinet.app.lossplot import LossPlotScreen  # on first use: plotext is not needed for the first frame
+
+        if not isinstance(self.screen, LossPlotScreen):
+            iteration = self.session.cursor.iteration
+            view = getattr(self, "view", None)  # the StepView on screen (app.py), whose loss the status line shows
+            loss = view.loss if view is not None and view.cursor == self.session.cursor else None
+            self.push_screen(LossPlotScreen(self.session.history, iteration, loss))
