@@ -17,6 +17,7 @@ from tuinet.engine import NetConfig, build
 from tuinet.engine.history import History
 from tuinet.engine.types import Matrix
 from tuinet.words.numbers import fmt
+from tuinet.words.why import outer_products, scalar_gradient
 
 
 def why_text(app: object, tab: str) -> str:
@@ -132,3 +133,16 @@ async def test_ctrl_s_saves_the_notation_and_loading_restores_it(tmp_path: Path)
         await pilot.pause()
         assert restored.session.notation.name == "nielsen"
         assert "∇W2 = Σ_n δ2[n] ⊗ a1[n]" in why_text(restored, "outer")
+
+
+def test_one_sample_in_column_form_is_a_column_times_a_row() -> None:
+    """--batch 1 under Nielsen: δ·a_prevᵀ for one sample is δ's column times a_prev's column laid as a row."""
+    trace = History(build(NetConfig(batch="1"))).trace(1)
+    outer = outer_products(trace, 2, columns=True)
+    assert outer.why_transpose.startswith("a1 is 4×1 (units × samples) and δ2 is 1×1 (outputs × samples): δ2·a1ᵀ is")
+    assert "gives 1×4, the shape of W2 (outputs×inputs)" in outer.why_transpose
+    assert outer.why_transpose.endswith("which for N samples would grow to N×4N.")
+    assert np.kron(trace["delta2"].T, trace["a1"]).shape == (1, 4)  # N = 1: kron(δ, a1ᵀ) is the outer product
+    scalar = scalar_gradient(trace, 1, 2, 3, columns=True)  # tuinet's W1[2,3] is Nielsen's W1[3,2]
+    assert scalar.text.startswith("∂C/∂W1[3,2] = Σ_n δ1[3,n]·a0[2,n] = ")
+    assert scalar.text.endswith(f"(∇W1[3,2] = {fmt(float(trace['dW1'][2, 3]), 3)})")
