@@ -9,7 +9,7 @@ from tuinet.cli.options import int_in_range
 from tuinet.cli.scenario import notation_for, scenario_or_options
 from tuinet.engine import Operation, Trace, build
 from tuinet.words.mistakes import MISTAKES
-from tuinet.words.notation import DEFAULT, NAMES, get_profile
+from tuinet.words.notation import DEFAULT, NAMES, NotationError, get_profile
 from tuinet.words.transcript import GRANULARITIES, transcript
 
 __all__ = [
@@ -45,8 +45,8 @@ def add_notation_option(group: argparse._ArgumentGroup) -> None:
     # SUPPRESS as the network options do: `tuinet --notation trask transcript` keeps what was typed first, and
     # with the option on both sides argparse lets the sub-command's value (parsed last) replace the top level's.
     # Checked where it is typed (even a top-level value the sub-command's then replaces), by an action rather than
-    # an argparse type: the NotationError reaches main as the one line `tuinet: error: --notation must be one of
-    # …, got 'x'` (exit 2), not argparse's "argument --notation: …".
+    # an argparse type: the parser's error is then the one line `tuinet: error: --notation must be one of …,
+    # got 'x'` (exit 2), not argparse's "argument --notation: …".
     group.add_argument(
         "--notation",
         action=_Notation,
@@ -60,12 +60,15 @@ def add_notation_option(group: argparse._ArgumentGroup) -> None:
 
 
 class _Notation(argparse.Action):
-    """Stores a registered profile's name; an unknown one raises NotationError (a TuinetError) at once."""
+    """Stores a registered profile's name; an unknown one is the parser's error, NotationError's own line."""
 
     def __call__(
         self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None
     ) -> None:
-        setattr(namespace, self.dest, get_profile(str(values)).name)
+        try:
+            setattr(namespace, self.dest, get_profile(str(values)).name)
+        except NotationError as error:
+            parser.error(str(error))  # "--notation must be one of …, got 'x'" (a config file strips "--notation ")
 
 
 def notation_of(args: argparse.Namespace) -> str:
