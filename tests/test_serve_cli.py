@@ -196,3 +196,34 @@ def test_web_serves_the_page_on_loopback(tmp_path: Path) -> None:
         assert "tuinet" in page
     finally:
         _stop(process, signal.SIGINT)
+
+
+def test_file_options_reach_the_students_as_absolute_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Served apps run in a private directory: relative --scenario, --weights, --lesson, --dataset paths still work."""
+    from tuinet.serve.cli import absolute_file_args
+
+    (tmp_path / "mine.toml").write_text("")
+    (tmp_path / "w.npz").write_text("")
+    monkeypatch.chdir(tmp_path)
+    args = [
+        "--scenario",
+        "mine.toml",
+        "--weights=w.npz",
+        "--dataset",
+        "xor3",
+        "--less",
+        "tutorial",
+        "--lr",
+        "mine.toml",
+    ]
+    assert absolute_file_args(args) == [
+        "--scenario",
+        str(tmp_path / "mine.toml"),
+        f"--weights={tmp_path / 'w.npz'}",
+        "--dataset",
+        "xor3",  # a built-in name (no such file here) keeps its meaning
+        "--less",
+        "tutorial",
+        "--lr",
+        "mine.toml",  # not a file option: left alone
+    ]

@@ -286,7 +286,10 @@ def test_the_loss_curve_follows_a_resize() -> None:
         app.wait_for("tuinet iteration 100 ·")
         app.wait_quiet(0.3)
         app.resize(100, 30)
-        app.wait_quiet(0.5)
+        # Wait for the redraw itself (a fixed quiet spell can end before a loaded machine even starts it); a
+        # status line that never becomes the 100-column one times out with the screen shown.
+        app.wait_for(lambda text: text.splitlines()[0] == expected[0], timeout=15)
+        app.wait_quiet(0.3)
         assert app.lines()[0] == expected[0]
 
 

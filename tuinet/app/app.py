@@ -210,7 +210,7 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         loss plot's words) set it as usual.
         """
         widgets = self._reader_widgets
-        if widgets is not None and self._screen_stack and widgets[0].screen is self.screen:
+        if widgets is not None and self._screen_stack and widgets[0].is_attached and widgets[0].screen is self.screen:
             return reader_cursor(*widgets)
         return self._cursor_set
 

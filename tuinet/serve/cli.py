@@ -42,6 +42,9 @@ environment (TUINET_PASSWORD, TUINET_TEACHER_PASSWORD), which other users cannot
 """
 
 FORBIDDEN_APP_OPTIONS = ("--load", "--served-as", "--follow-fd", "--max-units", "-h", "--help", "--version")
+FILE_APP_OPTIONS = ("--scenario", "--weights", "--lesson", "--dataset")
+"""Options whose value may be a file: served apps run in a private working directory, so a relative path is made
+absolute here, where the teacher typed it (a built-in name such as ``xor3`` or ``tutorial`` is left alone)."""
 PASSWORD_BYTES = 12  # secrets.token_urlsafe(12): 16 characters, 96 bits
 
 
@@ -99,7 +102,7 @@ def check_app_args(app_args: list[str], max_units: int) -> list[str]:
         long_prefix = name.startswith("--") and len(name) > 2 and any(o.startswith(name) for o in FORBIDDEN_APP_OPTIONS)
         if name in FORBIDDEN_APP_OPTIONS or long_prefix:
             raise ServeUsageError(f"{name} cannot be given to served apps")
-    fixed = [*app_args, "--max-units", str(max_units)]
+    fixed = [*absolute_file_args(app_args), "--max-units", str(max_units)]
     # Run the real parser and engine (in a process of their own: serve never imports numpy).
     probe = [sys.executable, "-m", "tuinet", *fixed, "export", "--format", "md", "--output", os.devnull]
     result = subprocess.run(probe, capture_output=True, text=True, timeout=120, check=False)
@@ -107,6 +110,28 @@ def check_app_args(app_args: list[str], max_units: int) -> list[str]:
         message = result.stderr.strip().splitlines()[-1:] or [f"exit status {result.returncode}"]
         raise ServeUsageError(f"network options for the class: {message[0].removeprefix('tuinet: error: ')}")
     return fixed
+
+
+def absolute_file_args(app_args: list[str]) -> list[str]:
+    """``--scenario mine.toml`` → ``--scenario /where/the/teacher/is/mine.toml`` (also ``--opt=value`` and prefixes).
+
+    Only values that name an existing file are rewritten, so built-in names keep their meaning.
+    """
+    out: list[str] = []
+    pending = False  # the previous argument was a file option waiting for its value
+    for arg in app_args:
+        if pending:
+            out.append(os.path.abspath(arg) if os.path.isfile(arg) else arg)
+            pending = False
+            continue
+        name, eq, value = arg.partition("=")
+        matches = [o for o in FILE_APP_OPTIONS if name.startswith("--") and len(name) > 2 and o.startswith(name)]
+        if len(matches) == 1 and eq:
+            out.append(f"{name}={os.path.abspath(value)}" if os.path.isfile(value) else arg)
+        else:
+            out.append(arg)
+            pending = len(matches) == 1
+    return out
 
 
 def _is_loopback(host: str) -> bool:
