@@ -149,7 +149,10 @@ def test_the_open_why_view_facts_are_reused_while_their_key_holds() -> None:
     session.step(Granularity.ITERATION, True)
     session.step(Granularity.ITERATION, True)
     later = build_view(session, same)
-    assert later.why is not view.why and later.why is not None and later.why.key == ("gradcheck", 2)
+    assert later.why is not view.why and later.why is not None and later.why.key == ("gradcheck", 2, "tuinet")
+    # Another notation names the weights its way: the key holds the notation, so the facts are made again.
+    session.notation = session.notation.next()  # type: ignore[attr-defined]
+    assert build_view(session, later).why is not later.why
 
 
 def test_another_network_keeps_the_display_and_names_its_own_matrices() -> None:

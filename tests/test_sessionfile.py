@@ -97,6 +97,7 @@ ROUND_TRIPS = {
         digits=8,
         pane="deltas",
         view="gradcheck",
+        notation="nielsen",
     ),
     "batch 1, no hidden layer, mean loss, largest seed": SavedSession(
         NetConfig(batch="1", hidden=(), loss="mean", seed=2**32 - 1, dataset="and"),
@@ -107,6 +108,7 @@ ROUND_TRIPS = {
         digits=1,
         pane="inputs",
         view="outer",
+        notation="trask",
     ),
     # The widest layers --max-units allows, as many as --max-numbers then allows (see engine.build).
     "widest layers the default limits allow": SavedSession(NetConfig(hidden=(1024,) * 6), op=0),
@@ -159,6 +161,14 @@ def test_file_layout() -> None:
     assert list(document) == sorted(document) and list(document["config"]) == sorted(document["config"])
     assert text.endswith("}\n") and "\n  " in text
     assert document["cursor"] == {"iteration": 1, "op": -1, "cells": 0, "cell_mode": False}
+
+
+def test_the_notation_is_saved_and_a_file_without_it_opens_in_tuinets() -> None:
+    """Every save writes display.notation; a file saved before profiles existed has none and loads as tuinet's."""
+    assert json.loads(to_json(SavedSession(NetConfig(), notation="tutorial")))["display"]["notation"] == "tutorial"
+    document = valid_document()
+    del document["display"]["notation"]
+    assert loads(json.dumps(document)).notation == "tuinet"
 
 
 def test_wider_layers_load_with_a_raised_max_units() -> None:
@@ -250,6 +260,9 @@ BAD_VALUES: list[tuple[str, Any, str]] = [
     ("display.pane", "nope", "display.pane must be null or one of inputs, weights"),
     ("display.pane", 1, "display.pane"),
     ("display.view", "nope", "display.view must be null or one of outer, gradcheck"),
+    ("display.notation", "x", "display.notation must be one of tuinet, tutorial, trask, nielsen, got 'x'"),
+    ("display.notation", None, "display.notation must be one of tuinet, tutorial, trask, nielsen, got null"),
+    ("display.notation", "Nielsen", "display.notation must be one of"),
     ("config.hidden", [True], "config.hidden must be a list of whole numbers"),
     ("config.hidden", [4.5], "config.hidden must be a list of whole numbers"),
     ("config.hidden", "4", "config.hidden must be a list of whole numbers"),

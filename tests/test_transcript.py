@@ -93,3 +93,38 @@ def test_export_md_uses_the_notation(capsys: pytest.CaptureFixture[str]) -> None
 def test_notation_before_the_command_is_kept(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--notation", "trask", "transcript", "--granularity", "iteration")
     assert code == 0 and "notation: trask" in out and "syn0′ (3×4) =" in out
+
+
+NOTATION_ERROR = "tuinet: error: --notation must be one of tuinet, tutorial, trask, nielsen, got 'x'\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--notation", "x"],
+        ["--notation", "x", "export"],
+        ["export", "--notation", "x"],
+        ["--notation", "x", "transcript"],
+        ["transcript", "--notation=x"],
+        ["--notation", "nielsen", "export", "--notation", "x"],
+        ["--notation", "x", "export", "--format", "md", "--notation", "nielsen"],  # replaced, still refused
+        ["--notation", "x", "transcript", "--notation", "trask"],
+    ],
+)
+def test_a_bad_notation_is_the_same_line_wherever_it_is_given(
+    capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    code, out, err = run(capsys, *args)
+    assert (code, out, err) == (2, "", NOTATION_ERROR)
+
+
+def test_a_notation_after_the_command_wins_over_one_before(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "--notation", "trask", "transcript", "--notation", "nielsen", "--granularity", "iteration"
+    )
+    assert code == 0 and "notation: nielsen" in out and "W1′ (4×3) =" in out
+    code, out, _ = run(capsys, "--notation", "nielsen", "export", "--format", "md", "--notation", "trask")
+    assert code == 0 and "your l2_delta is −δ2 = −∂C/∂z2" in out
+    for command in ("transcript", "export"):
+        code, out, _ = run(capsys, command, "--help")
+        assert code == 0 and "the one after it wins" in " ".join(out.split())

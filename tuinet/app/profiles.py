@@ -82,17 +82,14 @@ class ProfileNotation:
 
 
 def names_line(notation: object, keys: tuple[str, ...]) -> str:
-    """For the why-views (drawn in tuinet's names): how the active profile names ``keys``, and the first note."""
+    """For the why-views: how the active profile names ``keys`` (tuinet's maths name → yours), and the last note."""
     if not isinstance(notation, ProfileNotation) or notation.name == DEFAULT:
         return ""
     pairs = [f"{key_label} is your {notation.label(k)}" for k in keys if (key_label := _maths(k)) != notation.label(k)]
     notes = [n for n in (notation.profile.note(k, notation.facts.L, notation.facts.activations) for k in keys) if n]
     head = f"in your names ({notation.name}): " + ", ".join(pairs) if pairs else f"notation {notation.name}"
-    turned = (
-        ". This view is drawn as tuinet draws it (rows are samples): every matrix here is your matrix ᵀ"
-        if notation.columns
-        else ""
-    )
+    # The why-views draw every matrix in the profile's orientation (as the main view does): say so once.
+    turned = f". {notation.profile.once}" if notation.columns and notation.profile.once else ""
     return head + (f". {notes[-1]}" if notes else "") + turned
 
 

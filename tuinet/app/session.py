@@ -158,7 +158,7 @@ class Session:
     # -- session files -----------------------------------------------------------------------------
 
     def saved(self, theme: str) -> SavedSession:
-        """Everything that restores the screen: config, cursor, theme, digits, pane, open why-view."""
+        """Everything that restores the screen: config, cursor, theme, digits, pane, open why-view, notation."""
         config = self.config
         if not config.data and os.path.exists(config.dataset):  # inline data: the dataset is only its name
             # A CSV is recorded by absolute path, so the session loads from any directory.
@@ -174,12 +174,15 @@ class Session:
             digits=self.digits,
             pane=self.pinned,
             view=self.why,
+            notation=self.notation.name,
         )
 
     def restore(self, saved: SavedSession) -> None:
-        """Put the state where ``saved`` was (all but the theme, which is the App's): cursor, digits, pane, view."""
+        """Put the state where ``saved`` was (all but the theme, which is the App's): cursor, digits, pane, view,
+        notation."""
         self.digits = saved.digits
         self.pinned = saved.pane
+        self.notation = notation_for(self.network, saved.notation)  # a name the file's loader checked
         if saved.op >= 0 and saved.cells == 0:
             # "Operation k with no cell yet" is shown as operation k − 1 complete, as stepping would.
             cursor = self.previous_op(Cursor(saved.iteration, saved.op, 1))

@@ -10,7 +10,7 @@ It imports no UI library and nothing from ``tuinet.app`` (they call it). Format 
     {
       "config": {"activation": "sigmoid", ..., "seed": 1, "targets": 1},   (NetConfig.to_dict())
       "cursor": {"cell_mode": false, "cells": 0, "iteration": 1, "op": -1},
-      "display": {"digits": 3, "pane": null, "theme": "dark", "view": null},
+      "display": {"digits": 3, "notation": "tuinet", "pane": null, "theme": "dark", "view": null},
       "format": "tuinet-session",
       "saved_at": "2025-01-31T12:00:00+00:00",
       "tuinet_version": "0.1.0",
@@ -18,7 +18,8 @@ It imports no UI library and nothing from ``tuinet.app`` (they call it). Format 
     }
 
 The cursor means what it means in ``tuinet.app.session``: ``op == -1`` is an iteration not yet started (``cells``
-is 0); otherwise ``cells`` of operation ``op``'s result are filled (0 to its size).
+is 0); otherwise ``cells`` of operation ``op``'s result are filled (0 to its size). ``display.notation`` (the
+notation profile, tuinet.words.notation) came later: a file without it opens in the default profile, tuinet.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ from tuinet.engine.config_dict import quote, show_json
 from tuinet.engine.datasets import BUILTIN_DATASETS
 from tuinet.errors import ConfigError, TuinetError
 from tuinet.fileio import ReadRefused, read_limited, write_atomically
+from tuinet.words.notation import DEFAULT as DEFAULT_NOTATION
+from tuinet.words.notation import registered
 
 __all__ = [
     "CONFIG_KEYS",
@@ -78,6 +81,8 @@ appear: ``NetConfig.to_dict`` writes them only when set, so a file without them 
 _TOP_KEYS = ("config", "cursor", "display", "format", "saved_at", "tuinet_version", "version")
 _CURSOR_KEYS = ("cell_mode", "cells", "iteration", "op")
 _DISPLAY_KEYS = ("digits", "pane", "theme", "view")
+_OPTIONAL_DISPLAY_KEYS = ("notation",)
+"""Written by every save; optional on load, so files saved before notation profiles still open (as tuinet's)."""
 _THEME = re.compile(r"[a-z0-9-]{1,64}")
 
 
@@ -106,6 +111,7 @@ class SavedSession:
     digits: int = 3  # decimal places shown, 1 to 8
     pane: str | None = None  # the pinned pane (one of PANES), or None to follow the cursor
     view: str | None = None  # the open explanation view (one of VIEWS), or None
+    notation: str = DEFAULT_NOTATION  # the notation profile's name (tuinet.words.notation: built-in or registered)
     saved_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     """When the file was written, ISO 8601; informational only."""
     tuinet_version: str = __version__
@@ -119,7 +125,13 @@ def to_json(saved: SavedSession) -> str:
         "version": SESSION_VERSION,
         "config": saved.config.to_dict(),
         "cursor": {"iteration": saved.iteration, "op": saved.op, "cells": saved.cells, "cell_mode": saved.cell_mode},
-        "display": {"theme": saved.theme, "digits": saved.digits, "pane": saved.pane, "view": saved.view},
+        "display": {
+            "theme": saved.theme,
+            "digits": saved.digits,
+            "pane": saved.pane,
+            "view": saved.view,
+            "notation": saved.notation,
+        },
         "saved_at": saved.saved_at,
         "tuinet_version": saved.tuinet_version,
     }
@@ -253,7 +265,7 @@ def _session(document: Any, max_units: int) -> SavedSession:
         raise _Invalid(f"version {_show(version)} is not supported (this tuinet reads version {SESSION_VERSION})")
     top = _object(document, "", _TOP_KEYS)
     cursor = _object(top["cursor"], "cursor", _CURSOR_KEYS)
-    display = _object(top["display"], "display", _DISPLAY_KEYS)
+    display = _object(top["display"], "display", _DISPLAY_KEYS, optional=_OPTIONAL_DISPLAY_KEYS)
     saved_at = _text(top["saved_at"], "saved_at", 64)
     try:
         datetime.fromisoformat(saved_at)
@@ -272,6 +284,7 @@ def _session(document: Any, max_units: int) -> SavedSession:
         digits=_int(display["digits"], "display.digits", 1, 8),
         pane=_choice(display["pane"], "display.pane", PANES),
         view=_choice(display["view"], "display.view", VIEWS),
+        notation=_notation(display.get("notation", DEFAULT_NOTATION)),
         saved_at=saved_at,
         tuinet_version=_text(top["tuinet_version"], "tuinet_version", 64),
     )
@@ -294,6 +307,13 @@ def _object(value: Any, where: str, keys: tuple[str, ...], optional: tuple[str, 
             more = f" and {len(names) - 1} more" if len(names) > 1 else ""
             raise _Invalid(f"{kind} key {_quote(f'{where}.{names[0]}' if where else names[0])}{more}")
     return value
+
+
+def _notation(value: Any) -> str:
+    # The profiles known now: the built-ins, and any a preset has registered in this process.
+    if isinstance(value, str) and value in registered():
+        return value
+    raise _Invalid(f"display.notation must be one of {', '.join(registered())}, got {_show(value)}")
 
 
 def _choice(value: Any, name: str, choices: tuple[str, ...]) -> str | None:

@@ -7,7 +7,7 @@ gradient check and the prediction map follow training as it goes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from tuinet.app import sessionfile
+from tuinet.app.notation import Notation
 from tuinet.app.panes import MatrixWidget
 from tuinet.app.profiles import names_line, signs_line
 from tuinet.app.render import Block, flow, matrix_block, symbol_block
@@ -55,6 +56,12 @@ def _shown(name: str, label: str, values: object, role: Role = Role.NONE, region
 
 
 BOLD = Style(bold=True)
+
+
+def _oriented(notation: Notation, shown: Shown, label: str) -> Shown:
+    """``shown`` (tuinet's orientation) in the active notation's orientation, as the main view draws it (its
+    ``present``, the one place), labelled ``label`` (already in the notation's names)."""
+    return replace(notation.present(shown), label=label)
 
 
 class WhyView(MatrixWidget):
@@ -95,23 +102,33 @@ class OuterView(WhyView):
             return ""
         layer, outer, count, n = facts.layer, facts.outer, facts.count, facts.n
         palette, digits, width = self.palette(), view.digits, max(20, self.content_size.width)
-        a_label, d_label = facts.a_label, facts.d_label
+        a_label, d_label, dW_label, notation = facts.a_label, facts.d_label, facts.dW_label, view.notation
+
+        def block(shown: Shown, label: str, wide: bool = True) -> Block:
+            oriented = _oriented(notation, shown, label)
+            return (
+                matrix_block(oriented, palette, digits, max_width=width)
+                if wide
+                else matrix_block(oriented, palette, digits)
+            )
+
+        # Sample n's a_prev drawn as a column (tuinet: a_prev[n]ᵀ, its row turned) or as a row (columns: a_prev[n]ᵀ,
+        # its column turned); δ[n] the other way. Either way a column times a row: the outer product P_n.
+        a_block = block(_shown("a", "", facts.a_row, Role.OPERAND), f"{a_label}[{n}]ᵀ", wide=False)
+        d_block = block(_shown("d", "", facts.d_row, Role.OPERAND), f"{d_label}[{n}]", wide=False)
+        product = (
+            [d_block, symbol_block(" · ", 3), a_block] if facts.columns else [a_block, symbol_block(" ⊗ ", 3), d_block]
+        )
         blocks: list[Block] = [
-            matrix_block(_shown("a", f"{a_label}[{n}]ᵀ", facts.a_row, Role.OPERAND), palette, digits),
-            symbol_block(" ⊗ ", 3),
-            matrix_block(_shown("d", f"{d_label}[{n}]", facts.d_row, Role.OPERAND), palette, digits),
+            *product,
             symbol_block(" = ", 3),
-            matrix_block(_shown("p", f"P{n}", outer.products[n], Role.RESULT), palette, digits, max_width=width),
+            block(_shown("p", "", outer.products[n], Role.RESULT), f"P{n}"),
         ]
+        whole = f"{d_label}·{a_label}ᵀ" if facts.columns else f"{a_label}ᵀ·{d_label}"
         sums: list[Block] = [
-            matrix_block(
-                _shown("s", _sum_label(n), outer.running[n], Role.RESULT),
-                palette,
-                digits,
-                max_width=width,
-            ),
+            block(_shown("s", "", outer.running[n], Role.RESULT), _sum_label(n)),
             symbol_block("  vs  ", 3),
-            matrix_block(_shown("dW", f"dW{layer} = {a_label}ᵀ·{d_label}", outer.dW), palette, digits, max_width=width),
+            block(_shown("dW", "", outer.dW), f"{dW_label} = {whole}"),
         ]
         done = n == count - 1
         exactly = (
@@ -120,16 +137,22 @@ class OuterView(WhyView):
             else f"up to float rounding, {sci(outer.max_abs_diff)}: the matrix product adds in another order"
         )
         verdict = (
-            f"✓ the sum of all {count} outer products equals dW{layer} ({exactly})"
+            f"✓ the sum of all {count} outer products equals {dW_label} ({exactly})"
             if done
             else f"{count - n - 1} more sample(s) to add: press . to add the next one"
         )
         row = facts.dataset_row
         names = names_line(view.notation, (f"a{layer - 1}", f"delta{layer}", f"dW{layer}"))
+        # Column form: sample n is column n of a_prev and of δ; P_n = δ[n]·a_prev[n]ᵀ = δ[n] ⊗ a_prev[n].
+        head = (
+            f"{dW_label} = Σ_n {d_label}[n] ⊗ {a_label}[n] = Σ_n {d_label}[n]·{a_label}[n]ᵀ  (column n = sample n)"
+            if facts.columns
+            else f"{dW_label} = Σ_n {a_label}[n]ᵀ ⊗ {d_label}[n]"
+        )
         return self._text(
             Text.assemble(
                 *(((names, "italic"), "\n") if names else ()),
-                (f"dW{layer} = Σ_n {a_label}[n]ᵀ ⊗ {d_label}[n]", "bold"),
+                (head, "bold"),
                 f"   sample n = {n} (dataset row {row}) of {count}   ",
                 (". , samples  [ ] layer", "dim"),
                 "\n",
@@ -169,10 +192,10 @@ class GradCheckView(WhyView):
         table = Table(box=None, padding=(0, 2), header_style="bold")
         for title in ("weight", "analytic ∂C/∂w (backprop)", "numeric (C(w+h)−C(w−h))/2h", "relative error", ""):
             table.add_column(title, justify="right" if title else "left")
-        for entry in check.entries:
+        for entry, weight in zip(check.entries, facts.weights, strict=True):
             ok = entry.rel_error <= check.tolerance
             table.add_row(
-                f"{entry.name}[{entry.row},{entry.col}]",
+                weight,
                 fmt(entry.analytic, self.DIGITS),
                 fmt(entry.numeric, self.DIGITS),
                 sci(entry.rel_error),
@@ -204,20 +227,23 @@ class SignsView(WhyView):
             return ""
         signs = facts.signs
         palette, digits, width = self.palette(), view.digits, max(20, self.content_size.width)
-        L = facts.layers
+        L, notation = facts.layers, view.notation
         columns: list[Text] = []
         heads: list[Text] = []
         bodies: list[Text] = []
         half = max(20, (width - 3) // 2)
         for form in (signs.descent, signs.tutorial):
-            blocks = [matrix_block(_shown("e", "e", form.e), palette, digits, max_width=half)]
-            blocks.append(matrix_block(_shown("d", f"δ{L}", form.deltas[-1]), palette, digits, max_width=half))
-            for layer in range(L, 0, -1):
-                blocks.append(
-                    matrix_block(
-                        _shown("W", f"W{layer}′", form.W_new[layer - 1], Role.RESULT), palette, digits, max_width=half
-                    )
-                )
+            # Labelled in the forms' own maths (form B's e and δ are minus tuinet's), drawn in the notation's
+            # orientation.
+            shown = [
+                _oriented(notation, _shown("e", "", form.e), "e"),
+                _oriented(notation, _shown(f"delta{L}", "", form.deltas[-1]), f"δ{L}"),
+                *(
+                    _oriented(notation, _shown(f"W{layer}_new", "", form.W_new[layer - 1], Role.RESULT), f"W{layer}′")
+                    for layer in range(L, 0, -1)
+                ),
+            ]
+            blocks = [matrix_block(s, palette, digits, max_width=half) for s in shown]
             head = Text.assemble((f"Form {form.label}: ", "bold"), (form.title, "bold"), "\n")
             head.append("\n".join("  " + f for f in form.formulas), "")
             head.append("\n")
@@ -285,7 +311,7 @@ class MapView(WhyView):
         lines, values, low, high = facts.lines, grid.values, facts.low, facts.high
         marks = {(p.row, p.col): p for p in grid.points}
         out = Text()
-        out.append(f"output of the network after {facts.after} update(s)", "bold")
+        out.append(f"{facts.output} of the network after {facts.after} update(s)", "bold")
         out.append(f"   ● target ≥ 0.5   ○ target < 0.5   low {fmt(low, 1)} ", "dim")
         for k in range(8):
             out.append("█", Style(color=self._colour(low + (high - low) * k / 7, low, high)))
@@ -305,8 +331,8 @@ class MapView(WhyView):
                 else:
                     out.append("▀", Style(color=upper, bgcolor=lower))
             out.append("\n")
-        out.append(f"      x{grid.axes[0] + 1} → {float(grid.x1[0]):.2f} … {float(grid.x1[-1]):.2f}", "dim")
-        out.append(f"    ↑ x{grid.axes[1] + 1}", "dim")
+        out.append(f"      {facts.inputs[0]} → {float(grid.x1[0]):.2f} … {float(grid.x1[-1]):.2f}", "dim")
+        out.append(f"    ↑ {facts.inputs[1]}", "dim")
         if grid.fixed:
             held = ", ".join(f"x{c + 1} = {v:g}" for c, v in grid.fixed)
             out.append(f"    (held constant: {held})", "dim")

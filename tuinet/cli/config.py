@@ -122,6 +122,7 @@ def read_config(
             parser.parse_args(these)  # checked alone, by the option itself
         except usage_error as error:
             message = str(error).removeprefix(f"argument --{name}: ").removeprefix(f"argument --{name}/--no-{name}: ")
+            message = message.removeprefix(f"--{name} ")  # an option's own line, e.g. "--notation must be one of …"
             raise ConfigFileError(f"{path}: {shown}: {message}") from None
         words.extend(these)
         keys[action.dest] = shown

@@ -131,7 +131,7 @@ def build_parser() -> OneLineParser:
     ui.add_argument(
         "--load",
         metavar="FILE",
-        help="open a saved session (saved in the app with ctrl+s): its network, cursor and display; "
+        help="open a saved session (saved in the app with ctrl+s): its network, cursor, display and notation; "
         "network and app options are then ignored",
     )
     ui.add_argument(

@@ -42,28 +42,38 @@ examples:
 
 def add_notation_option(group: argparse._ArgumentGroup) -> None:
     """``--notation NAME``: the names and orientation matrices are shown in (the app, export, transcript)."""
-    # SUPPRESS as the network options do: `tuinet --notation trask transcript` keeps what was typed first.
+    # SUPPRESS as the network options do: `tuinet --notation trask transcript` keeps what was typed first, and
+    # with the option on both sides argparse lets the sub-command's value (parsed last) replace the top level's.
+    # Checked where it is typed (even a top-level value the sub-command's then replaces), by an action rather than
+    # an argparse type: the parser's error is then the one line `tuinet: error: --notation must be one of …,
+    # got 'x'` (exit 2), not argparse's "argument --notation: …".
     group.add_argument(
         "--notation",
-        type=notation_name,
+        action=_Notation,
         default=argparse.SUPPRESS,
         metavar="NAME",
         help=f"name and orient the matrices as a source does: {', '.join(NAMES)} — tuinet (rows are samples, "
         "W inputs×outputs), tutorial (x, weight1, delta2, dC_dw2), trask (l0, syn0, l1_delta), nielsen (column "
-        f"vectors, W outputs×inputs); a preset may add its own (default: {DEFAULT})",
+        f"vectors, W outputs×inputs); a preset may add its own (default: {DEFAULT}). Given both before and after "
+        "the sub-command (tuinet --notation A export --notation B), the one after it wins",
     )
 
 
-def notation_name(text: str) -> str:
-    """An argparse type: a registered notation profile's name (built-ins, and any a preset registered)."""
-    try:
-        return get_profile(text).name
-    except NotationError as error:
-        raise argparse.ArgumentTypeError(str(error).removeprefix("--notation ")) from None
+class _Notation(argparse.Action):
+    """Stores a registered profile's name; an unknown one is the parser's error, NotationError's own line."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None
+    ) -> None:
+        try:
+            setattr(namespace, self.dest, get_profile(str(values)).name)
+        except NotationError as error:
+            parser.error(str(error))  # "--notation must be one of …, got 'x'" (a config file strips "--notation ")
 
 
 def notation_of(args: argparse.Namespace) -> str:
-    return str(getattr(args, "notation", DEFAULT))
+    """The --notation given (the default profile if none), checked: a NotationError's one line names the choices."""
+    return get_profile(str(getattr(args, "notation", DEFAULT))).name
 
 
 def add_transcript_options(parser: argparse.ArgumentParser) -> None:

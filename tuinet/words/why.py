@@ -101,30 +101,47 @@ class OuterProducts:
         return len(self.products) == len(self.rows)
 
 
-def _why_transpose(trace: Trace, layer: int) -> str:
+def _why_transpose(trace: Trace, layer: int, columns: bool = False) -> str:
+    """Why the product has the shape of W_l. ``columns``: in column-vector form (a units×samples, W outputs×inputs),
+    where the same sum is written δ_l·a_{l−1}ᵀ."""
     a, d = trace[f"a{layer - 1}"], trace[f"delta{layer}"]
     (N, n_in), n_out = a.shape, int(d.shape[1])
     a_name, d_name = label(trace, f"a{layer - 1}"), label(trace, f"delta{layer}")
     what_in = "inputs" if layer == 1 else "units"
     what_out = "outputs" if layer == trace.layers else "units"
-    head = (
-        f"{a_name} is {N}×{n_in} (samples × {what_in}) and {d_name} is {N}×{n_out} (samples × {what_out}): "
-        f"{a_name}ᵀ·{d_name}"
-    )
-    tail = f"gives {n_in}×{n_out}, the shape of W{layer}"
+    if columns:
+        head = (
+            f"{a_name} is {n_in}×{N} ({what_in} × samples) and {d_name} is {n_out}×{N} ({what_out} × samples): "
+            f"{d_name}·{a_name}ᵀ"
+        )
+        tail = f"gives {n_out}×{n_in}, the shape of W{layer} (outputs×inputs)"
+        sample = f"the outer product of the sample's {d_name} column and its {a_name} column laid as a row"
+        shape = (n_out, n_in)
+    else:
+        head = (
+            f"{a_name} is {N}×{n_in} (samples × {what_in}) and {d_name} is {N}×{n_out} (samples × {what_out}): "
+            f"{a_name}ᵀ·{d_name}"
+        )
+        tail = f"gives {n_in}×{n_out}, the shape of W{layer}"
+        sample = f"the outer product of the sample's {a_name} (as a column) and its {d_name} row"
+        shape = (n_in, n_out)
     if N == 1:
         # One sample: the outer product of a column and a row *is* their Kronecker product; with N
         # samples, kron(a_prevᵀ, δ) would grow to (n_in·N)×(N·n_out) instead of summing over n.
-        grown = "×".join(f"{k}N" if k > 1 else "N" for k in (n_in, n_out))
+        grown = "×".join(f"{k}N" if k > 1 else "N" for k in shape)
         return (
-            f"{head} is the outer product of the sample's {a_name} (as a column) and its {d_name} row, and {tail} — "
+            f"{head} is {sample}, and {tail} — "
             f"for one sample that is also their Kronecker product, which for N samples would grow to {grown}."
         )
-    return f"{head} sums over the {N} samples and {tail} — a Kronecker product would give {n_in * N}×{N * n_out}."
+    return (
+        f"{head} sums over the {N} samples and {tail} — a Kronecker product would give {shape[0] * N}×{N * shape[1]}."
+    )
 
 
-def outer_products(trace: Trace, layer: int, max_samples: int = 1000) -> OuterProducts:
+def outer_products(trace: Trace, layer: int, max_samples: int = 1000, columns: bool = False) -> OuterProducts:
     """dW_layer as Σ_n a_{layer−1}[n]ᵀ ⊗ δ_layer[n], with the per-sample terms and running sums.
+
+    The matrices are in tuinet's orientation; ``columns`` words ``why_transpose`` for column-vector form.
 
     ``max_samples`` bounds the matrices kept (a 100 000-row CSV would otherwise keep 200 000 of them);
     ``total`` and ``max_abs_diff`` always cover every sample.
@@ -151,7 +168,7 @@ def outer_products(trace: Trace, layer: int, max_samples: int = 1000) -> OuterPr
         total,
         dW,
         max_abs_diff(total, dW),
-        _why_transpose(trace, layer),
+        _why_transpose(trace, layer, columns),
     )
 
 
@@ -201,29 +218,37 @@ def _op(trace: Trace, result: str) -> Operation:
     return trace.schedule[producer]
 
 
-def _formulas(trace: Trace, tutorial: bool) -> tuple[str, ...]:
+def _product(a: str, d: str, columns: bool) -> str:
+    """a_prevᵀ·δ in tuinet's orientation; δ·a_prevᵀ in column-vector form (the same numbers, transposed)."""
+    return f"{d}·{a}ᵀ" if columns else f"{a}ᵀ·{d}"
+
+
+def _formulas(trace: Trace, tutorial: bool, columns: bool = False) -> tuple[str, ...]:
     L = trace.layers
     e = f"e = y − a{L}" if tutorial else f"e = a{L} − y"
     grad = scaled_error(_op(trace, f"delta{L}"))  # e, 2e or (e / N·K): the loss kind's ∂C/∂e
     out = [e, f"δ{L} = {grad} ⊙ {label(trace, f'dadz{L}')}"]
     for layer in range(L, 1, -1):
-        out.append(f"δ{layer - 1} = (δ{layer} · W{layer}ᵀ) ⊙ {label(trace, f'dadz{layer - 1}')}")
+        back = f"W{layer}ᵀ · δ{layer}" if columns else f"δ{layer} · W{layer}ᵀ"
+        out.append(f"δ{layer - 1} = ({back}) ⊙ {label(trace, f'dadz{layer - 1}')}")
     sign = "+" if tutorial else "−"
     for layer in range(L, 0, -1):
         W, b = f"W{layer}", f"b{layer}"
         out.append(
             f"{W}′ = {W}  (frozen)"
             if _op(trace, f"{W}_new").frozen
-            else f"{W}′ = {W} {sign} lr·(a{layer - 1}ᵀ·δ{layer})"
+            else f"{W}′ = {W} {sign} lr·({_product(f'a{layer - 1}', f'δ{layer}', columns)})"
         )
         if trace.bias:
             out.append(
-                f"{b}′ = {b}  (frozen)" if _op(trace, f"{b}_new").frozen else f"{b}′ = {b} {sign} lr·Σ_rows δ{layer}"
+                f"{b}′ = {b}  (frozen)"
+                if _op(trace, f"{b}_new").frozen
+                else f"{b}′ = {b} {sign} lr·Σ_{'cols' if columns else 'rows'} δ{layer}"
             )
     return tuple(out)
 
 
-def _tutorial_form(trace: Trace) -> SignForm:
+def _tutorial_form(trace: Trace, columns: bool = False) -> SignForm:
     """Form B from scratch: only the forward pass (a, f′(z)), y and the old weights come from the trace."""
     L, bias = trace.layers, trace.bias
     lr = _op(trace, f"W{L}_new").scale
@@ -251,8 +276,8 @@ def _tutorial_form(trace: Trace) -> SignForm:
                 delta = delta.dot(W.T) * trace[f"dadz{layer - 1}"]
     return SignForm(
         "B",
-        "the tutorial's: e = y − a, W += lr·(a_prevᵀ·δ)",
-        _formulas(trace, tutorial=True),
+        f"the tutorial's: e = y − a, W += lr·({_product('a_prev', 'δ', columns)})",
+        _formulas(trace, tutorial=True, columns=columns),
         e,
         tuple(deltas),
         tuple(steps),
@@ -261,27 +286,30 @@ def _tutorial_form(trace: Trace) -> SignForm:
     )
 
 
-def sign_conventions(trace: Trace) -> SignConventions:
-    """The backward pass and update of ``trace`` written both ways, for every layer, and whether they agree."""
+def sign_conventions(trace: Trace, columns: bool = False) -> SignConventions:
+    """The backward pass and update of ``trace`` written both ways, for every layer, and whether they agree.
+
+    The matrices are in tuinet's orientation; ``columns`` writes the formulas and words in column-vector form."""
     L, bias = trace.layers, trace.bias
     layers = range(1, L + 1)
     descent = SignForm(
         "A",
         "gradient descent (tuinet's): e = a − y, W −= lr·∂C/∂W",
-        _formulas(trace, tutorial=False),
+        _formulas(trace, tutorial=False, columns=columns),
         trace["e"],
         tuple(trace[f"delta{n}"] for n in layers),
         tuple(trace[f"dW{n}"] for n in layers),
         tuple(trace[f"W{n}_new"] for n in layers),
         tuple(trace[f"b{n}_new"] for n in layers) if bias else (),
     )
-    tutorial = _tutorial_form(trace)
+    tutorial = _tutorial_form(trace, columns)
     pairs = list(zip((*descent.W_new, *descent.b_new), (*tutorial.W_new, *tutorial.b_new), strict=True))
     identical = all(np.array_equal(A, B, equal_nan=True) for A, B in pairs)
     close = all(np.allclose(A, B, rtol=1e-12, atol=0.0, equal_nan=True) for A, B in pairs)
     worst = max(max_abs_diff(A, B) for A, B in pairs)
     explanation = (
-        "Form B's e and every δ are form A's with the sign flipped, so its a_prevᵀ·δ is −∂C/∂W: "
+        f"Form B's e and every δ are form A's with the sign flipped, so its {_product('a_prev', 'δ', columns)} is "
+        "−∂C/∂W: "
         "adding lr times it (B) and subtracting lr·∂C/∂W (A) are the same step downhill"
         + (", and give bit-identical weights." if identical else f"; here they differ by at most {worst:.3g}.")
     )
@@ -309,8 +337,13 @@ class ScalarGradient:
     text: str
 
 
-def scalar_gradient(trace: Trace, layer: int, i: int, j: int, digits: int = 3, max_terms: int = 6) -> ScalarGradient:
-    """The textbook's scalar form of one weight's gradient, with the numbers of ``trace``."""
+def scalar_gradient(
+    trace: Trace, layer: int, i: int, j: int, digits: int = 3, max_terms: int = 6, columns: bool = False
+) -> ScalarGradient:
+    """The textbook's scalar form of one weight's gradient, with the numbers of ``trace``.
+
+    (i, j) are tuinet's (W_l is inputs×outputs); ``columns`` writes it in column-vector form, where the same
+    weight is W_l[j,i] (outputs×inputs), ∂C/∂W_l[j,i] = Σ_n δ_l[j,n]·a_{l−1}[i,n] and the gradient is ∇W_l."""
     _check_layer(trace, layer)
     a, d, dW = trace[f"a{layer - 1}"], trace[f"delta{layer}"], trace[f"dW{layer}"]
     if not (0 <= i < dW.shape[0] and 0 <= j < dW.shape[1]):
@@ -321,11 +354,18 @@ def scalar_gradient(trace: Trace, layer: int, i: int, j: int, digits: int = 3, m
     for x, g in terms:
         total += x * g
     a_name, d_name = label(trace, f"a{layer - 1}"), label(trace, f"delta{layer}")
-    shown = [f"{factor(x, digits)}×{factor(g, digits)}" for x, g in terms[:max_terms]]
+    shown = [
+        f"{factor(g, digits)}×{factor(x, digits)}" if columns else f"{factor(x, digits)}×{factor(g, digits)}"
+        for x, g in terms[:max_terms]
+    ]
     if len(terms) > max_terms:
         shown.append(f"… ({len(terms) - max_terms} more)")
+    if columns:
+        cell, terms_text, grad = f"[{j},{i}]", f"{d_name}[{j},n]·{a_name}[{i},n]", "∇W"
+    else:
+        cell, terms_text, grad = f"[{i},{j}]", f"{a_name}[n,{i}]·{d_name}[n,{j}]", "dW"
     text = (
-        f"∂C/∂W{layer}[{i},{j}] = Σ_n {a_name}[n,{i}]·{d_name}[n,{j}] = {' + '.join(shown)} = {fmt(total, digits)}"
-        f"  (dW{layer}[{i},{j}] = {fmt(float(dW[i, j]), digits)})"
+        f"∂C/∂W{layer}{cell} = Σ_n {terms_text} = {' + '.join(shown)} = {fmt(total, digits)}"
+        f"  ({grad}{layer}{cell} = {fmt(float(dW[i, j]), digits)})"
     )
     return ScalarGradient(layer, i, j, trace.rows, terms, total, float(dW[i, j]), text)
