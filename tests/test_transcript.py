@@ -128,3 +128,12 @@ def test_a_notation_after_the_command_wins_over_one_before(capsys: pytest.Captur
     for command in ("transcript", "export"):
         code, out, _ = run(capsys, command, "--help")
         assert code == 0 and "the one after it wins" in " ".join(out.split())
+
+
+def test_a_source_cell_name_reads_as_the_source_writes_the_update(capsys: pytest.CaptureFixture[str]) -> None:
+    """Mazur's w5⁺ = w5 − η·∂E/∂w5: the operand is named w5, never written "= w5 = W2[0,0] − …" (which reads as an
+    equation saying w5 is the update)."""
+    code, out, _ = run(capsys, "transcript", "--preset", "mazur", "--granularity", "cell")
+    assert code == 0
+    assert "cell: w5⁺ = W2′[0,0] = w5 − lr·dW2[0,0] = 0.400 − 0.5×0.082 = 0.359" in out
+    assert "= w5 = W2[0,0]" not in out

@@ -132,6 +132,15 @@ class Terms:
         text = f"{self.indexed(key)}[{r},{c}]"
         return f"{own} = {text}" if own else text
 
+    def operand(self, key: str, row: int, col: int) -> str:
+        """A cell read inside an expression: the source's own name alone when it has one (``w5 − lr·dW2[0,0]``),
+        else ``name[r,c]`` — never ``w5 = W2[0,0] − …``, which would read as an equation about w5."""
+        own = self.profile.cell_name(key, row, col)
+        if own:
+            return own
+        r, c = self.profile.position(row, col)
+        return f"{self.indexed(key)}[{r},{c}]"
+
     def indexed(self, key: str) -> str:
         """The label before an index: ``(−a1.T@dC_dw2)[0,0]``, not ``−a1.T@dC_dw2[0,0]`` (which indexes dC_dw2)."""
         label = self.name(key)
@@ -212,8 +221,8 @@ def _dot(pairs: list[tuple[float, float]], digits: int, limit: int = 6) -> str:
 
 def cell_terms(op: Operation, trace: Trace, t: Terms, row: int, col: int, digits: int = 3) -> str:
     """Cell (row, col) of ``op``'s result (engine orientation) with its terms and numbers, ending with its value."""
-    v, at, cols = fmt(float(trace[op.result][row, col]), digits), t.at, t.profile.columns
-    R = at(op.result, row, col)
+    v, at, cols = fmt(float(trace[op.result][row, col]), digits), t.operand, t.profile.columns
+    R = t.at(op.result, row, col)  # the result keeps both names: w5⁺ = W2′[0,0]
     if op.kind is OpKind.MATMUL:
         left, right = op.operands
         A = trace[left.name].T if left.transpose else trace[left.name]
