@@ -150,6 +150,29 @@ def test_signals_quit_and_restore_the_terminal(sig: signal.Signals) -> None:
         assert_terminal_restored(app)
 
 
+# The real program, but with Textual's output thread stuck the way a vanished terminal leaves it (its thread dead,
+# its queue full): stopping it never returns. Seen for real here: a tuinet asleep in WriterThread.stop for an hour.
+_STUCK_SHUTDOWN = (
+    "import fcntl, sys, termios, threading; fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
+    "import textual.drivers._writer_thread as w\n"
+    "w.WriterThread.stop = lambda self: threading.Event().wait()\n"
+    "from tuinet.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))"
+)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_a_shutdown_that_hangs_still_ends(sig: signal.Signals, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a signal, a clean shutdown that cannot finish is ended by the watchdog, with the signal's status."""
+    from tuinet.app.signals import SHUTDOWN_GRACE
+
+    monkeypatch.setattr("tests.pty_app._LAUNCHER", _STUCK_SHUTDOWN)
+    with PtyApp() as app:
+        started(app)
+        app.kill(sig)
+        assert app.wait_exit(SHUTDOWN_GRACE + 8) == 128 + sig.value, "still running: the shutdown hung for good"
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
 def test_signal_at_start_up_still_restores_the_terminal(sig: signal.Signals) -> None:
     """A signal as soon as the program has switched the terminal over (before its first frame)."""

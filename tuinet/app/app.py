@@ -209,7 +209,10 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         new = build_view(
             session, self.view, curve_points=self._curve_points, screen=(self.size.width, self.size.height)
         )
-        self.query_one("#pane-compact", MatrixPane).show_pane(new.active_pane)  # same frame as the numbers
+        compact = next(iter(self.query("#pane-compact").results(MatrixPane)), None)
+        if compact is None:  # a signal at start-up: the app is exiting before its screen was mounted
+            return
+        compact.show_pane(new.active_pane)  # same frame as the numbers
         self.view = new
 
     # -- the terminal cursor: where screen readers and braille displays look ------------------------------------
