@@ -33,7 +33,7 @@ def static_text(app: App[None], selector: str) -> str:
 async def test_equation_shows_the_reason_and_ends_with_the_cells_result_at_80x24() -> None:
     app = make_app(NetConfig())
     async with app.run_test(size=(80, 24)) as pilot:
-        for key in ["right"] * 7 + ["full_stop"]:  # dW2 = a1ᵀ·δ2, its first cell
+        for key in ["right"] * 8 + ["full_stop"]:  # dW2 = a1ᵀ·δ2, then `.` steps its first cell
             await pilot.press(key)
         text = pane_text(app, "#equation")
         lines = [line for line in text.split("\n") if line.strip()]
@@ -46,7 +46,7 @@ async def test_equation_shows_the_reason_and_ends_with_the_cells_result_at_80x24
 async def test_d_shows_the_whole_derivation_and_follows_the_steps() -> None:
     app = make_app(NetConfig())
     async with app.run_test(size=(120, 40)) as pilot:
-        for key in ["right"] * 9 + ["full_stop"]:  # op 10, dW1 = a0ᵀ·δ1: its first cell
+        for key in ["right"] * 10 + ["full_stop"]:  # op 10, dW1 = a0ᵀ·δ1, then `.`: its first cell
             await pilot.press(key)
         await pilot.press("d")
         text = static_text(app, "#derivation")
@@ -91,7 +91,7 @@ async def test_n_cycles_notations_on_status_equation_stage_and_panes() -> None:
 async def test_nielsen_cell_highlights_and_filling_are_transposed() -> None:
     app = make_app(NetConfig(), notation="nielsen")
     async with app.run_test(size=(120, 40)) as pilot:
-        for key in ["right"] * 9 + ["full_stop"] * 2:  # dW1's cells (0,0), (0,1) in tuinet = (0,0), (1,0) here
+        for key in ["right"] * 10 + ["full_stop"] * 2:  # dW1's cells (0,0), (0,1) in tuinet = (0,0), (1,0) here
             await pilot.press(key)
         view = app.view
         assert view is not None

@@ -1,4 +1,4 @@
-"""The equation pane's words: formula and shapes, the chain-rule reason, the notes, the cell — fitted to its lines.
+"""The equation pane's words: formula and shapes, the notes, the chain-rule reason, the cell — fitted to its lines.
 
 The text comes from words/reasons.py through the view's notation profile (the handout and the transcript call the
 same functions). At 80×24 the pane has a few lines: the formula and the cell's arithmetic always show, and the
@@ -38,17 +38,19 @@ def _lines(text: Text, console: Console, width: int) -> list[Text]:
 
 
 def equation_text(view: StepView, op: Operation, console: Console, width: int, height: int) -> Text:
-    """Formula and shapes, then the reason (cut to fit), the result's note, and the cell last."""
+    """Formula and shapes, then the notes and the reason (cut to fit), and the cell last."""
     reason = reason_of(view, op)
     head = Text.assemble((reason.formula, "bold"), "    ", reason.shapes)
     cell = Text(reason.cell) if reason.cell else None
     head_lines = _lines(head, console, width)
     cell_lines = _lines(cell, console, width) if cell is not None else []
     room = max(0, height - len(head_lines) - len(cell_lines)) if height else 99
-    body = Text(reason.short, style="dim")
-    # The note on the result's own name first (it is the one a renamed quantity needs), then the operands'.
+    # The notes before the reason, and the note on the result's own name first: where a name hides a different
+    # quantity ("your dC_dw2 is −δ2 = −∂C/∂z2, not ∂C/∂W2") that is what must survive a cut at 80×24.
+    body = Text()
     for note in (*reason.notes[-1:], *reason.notes[:-1]):
-        body.append("  " + note, style="italic")
+        body.append(note + "  ", style="italic")
+    body.append(reason.short, style="dim")
     body_lines = _lines(body, console, width)
     if len(body_lines) > room:
         body_lines = body_lines[:room]

@@ -39,10 +39,14 @@ class Reason:
     """The current cell with its terms and numbers, ending with its value (empty without a cell)."""
 
     def lines(self, expanded: bool = False) -> list[str]:
-        """The text as screen and transcript print it: formula and shapes, the reason, notes, then the cell."""
+        """The text as screen and transcript print it: formula and shapes, the profile's notes, the reason, the cell.
+
+        The notes come before the reason: where a name hides a different quantity ("your dC_dw2 is −δ2, not
+        ∂C/∂W2") that is what the learner must not miss when a small screen has room for only part of the text.
+        """
         out = [f"{self.formula}    {self.shapes}"]
-        out += list(self.full) if expanded else [self.short]
         out += list(self.notes)
+        out += list(self.full) if expanded else [self.short]
         if self.cell:
             out.append(self.cell)
         return out
