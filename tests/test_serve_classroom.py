@@ -287,5 +287,7 @@ async def test_f_takes_a_warm_spare_and_a_new_one_is_made(tmp_path: Path) -> Non
         assert session.process is spare.process
         assert winsize(session.process.master) == (120, 40)
         assert "iteration 2 · update" in student.screen.display[0]
-        assert "Follow teacher" in student.screen.display[39]  # drawn at the student's own size
+        # Drawn at the student's own size: the footer on the last of its 40 rows (the spare's first frame may come
+        # before the resized one, so wait for that row rather than for the words anywhere).
+        await wait_until(lambda: "Follow teacher" in student.screen.display[39])
         await wait_until(lambda: bool(server.spares and server.spares.ready and server.spares.ready[0] is not spare))
