@@ -12,6 +12,8 @@ from pathlib import Path
 
 from tuinet.app import make_app
 from tuinet.engine import NetConfig
+from tuinet.scenario import load_preset
+from tuinet.scenario.notation import profile_of
 
 HERE = Path(__file__).resolve().parent
 
@@ -23,6 +25,9 @@ class Shot:
     size: tuple[int, int] = (120, 40)
     theme: str = "dark"
     config: NetConfig = field(default_factory=NetConfig)
+    notation: str = "tuinet"
+    preset: str | None = None
+    """A built-in preset (its network, names and lesson), as `tuinet --preset NAME` opens it."""
 
 
 SHOTS = (
@@ -36,11 +41,23 @@ SHOTS = (
     Shot("gradient-check", ("space", "c")),
     Shot("sign-conventions", ("space", "s")),
     Shot("prediction-map", ("g", "1", "5", "0", "0", "enter", "m")),
+    # The reasons, in the learner's own names: the tutorial's dC_dw2 at dW2 = a1ᵀ·δ2, on a classroom screen.
+    Shot("tutorial-notation-80x24", ("right",) * 8, size=(80, 24), notation="tutorial"),
+    Shot("derivation", (*["right"] * 8, "d")),
+    Shot("mistakes", ("space", "w")),
+    Shot("mazur-lesson", (*["right"] * 13, "full_stop"), preset="mazur"),
+    Shot("loss-plot", ("g", "1", "5", "0", "0", "enter", "L")),
 )
 
 
 async def take(shot: Shot) -> Path:
-    app = make_app(shot.config, theme=shot.theme)
+    if shot.preset is not None:
+        scenario = load_preset(shot.preset)
+        names = profile_of(scenario)  # the preset's own names (Mazur's w1…w8), as the CLI picks them
+        notation = names.name if names else shot.notation
+        app = make_app(scenario.config, theme=shot.theme, scenario=scenario, notation=notation)
+    else:
+        app = make_app(shot.config, theme=shot.theme, notation=shot.notation)
     async with app.run_test(size=shot.size) as pilot:
         await pilot.pause()
         if shot.keys:
