@@ -344,13 +344,23 @@ def python_m_tuinet(*args: str, timeout: float = 30, memory_cap_mib: int | None 
     script = (
         f"import resource, runpy, sys; sys.argv = ['tuinet', *sys.argv[1:]]\n{cap}"
         "try:\n    runpy.run_module('tuinet', run_name='__main__')\n"
-        "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.__stdout__)"
+        "finally:\n    print(_peak_kib(), file=sys.__stdout__)"
     )
+    # Linux carries ru_maxrss across exec: a child of a pytest process that has grown to 430 MiB reports 430 MiB
+    # however little it used itself. VmHWM in /proc is the high-water mark of this process's own memory.
+    script = (
+        "def _peak_kib():\n"
+        "    import os, resource\n"
+        "    if os.path.exists('/proc/self/status'):\n"
+        "        with open('/proc/self/status') as status:\n"
+        "            return next(int(line.split()[1]) for line in status if line.startswith('VmHWM:'))\n"
+        "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    ) + script
     done = subprocess.run(
         [sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
     )
     *out, peak = done.stdout.rstrip("\n").split("\n")
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS; KiB on Linux (VmHWM too)
     return done.returncode, "\n".join(out), done.stderr, int(peak) * 1024 / scale / 1024
 
 
