@@ -13,10 +13,11 @@ import os
 import secrets
 import stat
 import sys
+from collections.abc import Iterable
 
 from tuinet.errors import TuinetError
 
-__all__ = ["FileWriteError", "ReadRefused", "read_limited", "write_atomically", "write_text"]
+__all__ = ["FileWriteError", "ReadRefused", "read_limited", "read_named_text", "write_atomically", "write_text"]
 
 
 class ReadRefused(Exception):
@@ -116,3 +117,25 @@ def _is_special(path: str) -> bool:
         return not stat.S_ISREG(os.stat(path).st_mode)
     except (OSError, ValueError):
         return False
+
+
+def read_named_text(
+    path: str, limit: int, error: type[TuinetError], what: str, builtins: Iterable[str], text_noun: str
+) -> str:
+    """The UTF-8 text of a file the user named where a built-in name was also allowed (a dataset, a lesson).
+
+    Every refusal is one ``error`` line: a missing file lists the built-in names (the user may have meant one),
+    anything else says why (``what`` names the kind; ``text_noun`` the file in the not-UTF-8 message). A
+    byte-order mark (Excel's "CSV UTF-8") is not part of the text.
+    """
+    try:
+        data = read_limited(path, limit)
+    except ReadRefused as refused:
+        if refused.missing:
+            known = ", ".join(builtins)
+            raise error(f"no {what} named {path!r}: not one of {known}, and no such file") from None
+        raise error(f"{what} {path!r} {refused.reason}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise error(f"{text_noun} {path!r} is not UTF-8 text") from None

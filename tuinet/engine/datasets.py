@@ -18,7 +18,7 @@ import numpy as np
 
 from tuinet.engine.types import Matrix
 from tuinet.errors import DatasetError
-from tuinet.fileio import ReadRefused, read_limited
+from tuinet.fileio import read_named_text
 
 __all__ = ["BUILTIN_DATASETS", "MAX_CSV_BYTES", "Dataset", "inline_dataset", "load_dataset"]
 
@@ -93,17 +93,7 @@ def load_dataset(name_or_path: str, targets: int = 1, max_rows: int = 100_000, m
 
 def _read_text(path: str) -> str:
     """The file's text: a regular file of at most MAX_CSV_BYTES of UTF-8, or DatasetError."""
-    try:
-        data = read_limited(path, MAX_CSV_BYTES)
-    except ReadRefused as refused:
-        if refused.missing:
-            known = ", ".join(BUILTIN_DATASETS)
-            raise DatasetError(f"no dataset named {path!r}: not one of {known}, and no such file") from None
-        raise DatasetError(f"dataset {path!r} {refused.reason}") from None
-    try:
-        return data.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is not part of the first cell
-    except UnicodeDecodeError:
-        raise DatasetError(f"CSV {path!r} is not UTF-8 text") from None
+    return read_named_text(path, MAX_CSV_BYTES, DatasetError, "dataset", BUILTIN_DATASETS, "CSV")
 
 
 def _lines(text: str, path: str, max_columns: int) -> Iterator[str]:

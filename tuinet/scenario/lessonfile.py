@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 
-from tuinet.fileio import ReadRefused, read_limited
+from tuinet.fileio import read_named_text
 from tuinet.scenario.quantities import check_expression
 from tuinet.scenario.tomlfile import ScenarioError
 from tuinet.words.lessons import BUILTIN_LESSONS, Lesson, Stop
@@ -81,15 +81,5 @@ def load_lesson(name_or_path: str) -> Lesson:
     """A built-in lesson by name, or a lesson file (Markdown)."""
     if name_or_path in BUILTIN_LESSONS:
         return BUILTIN_LESSONS[name_or_path]
-    try:
-        raw = read_limited(name_or_path, MAX_LESSON_BYTES)
-    except ReadRefused as refused:
-        if refused.missing:
-            known = ", ".join(BUILTIN_LESSONS)
-            raise ScenarioError(f"no lesson named {name_or_path!r}: not one of {known}, and no such file") from None
-        raise ScenarioError(f"lesson {name_or_path!r} {refused.reason}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ScenarioError(f"lesson {name_or_path!r} is not UTF-8 text") from None
+    text = read_named_text(name_or_path, MAX_LESSON_BYTES, ScenarioError, "lesson", BUILTIN_LESSONS, "lesson")
     return parse_lesson(text, name_or_path)
