@@ -14,12 +14,14 @@ from typing import ClassVar
 from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import var
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tuinet.app.layout import PANES
-from tuinet.app.render import Block, Palette, flow, matrix_block
+from tuinet.app.lines import LineCache
+from tuinet.app.render import Block, Palette, flow_lines, matrix_block
 from tuinet.app.view import StepView
 
 __all__ = ["PANE_TITLES", "MatrixPane", "MatrixWidget"]
@@ -84,7 +86,9 @@ class MatrixWidget(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._key: tuple[object, ...] | None = None
-        self._laid_out: dict[tuple[int, str], Text] = {}
+        self._laid_out: dict[tuple[int, str], list[Text]] = {}
+        self._lines = LineCache()
+        """The lines on screen (line API: a step repaints only the lines it changed)."""
         self._palette: tuple[str, Palette] | None = None
         self._height_for: tuple[object, int, str] | None = None
         self.max_rows = 8
@@ -111,7 +115,7 @@ class MatrixWidget(Widget):
     def content_key(self, view: StepView) -> tuple[object, ...]:
         raise NotImplementedError
 
-    def variants(self, view: StepView, width: int) -> Iterator[Text]:
+    def variants(self, view: StepView, width: int) -> Iterator[list[Text]]:
         """For ``fits_all`` widgets: every content the widget may show at this width (its tallest sets its height)."""
         yield self.build(view, width)
 
@@ -120,7 +124,7 @@ class MatrixWidget(Widget):
         if not width:
             return
         self._height_for = (view.layout, width, view.notation.name)
-        tallest = max(len(text.split()) for text in self.variants(view, max(10, width)))
+        tallest = max(len(lines) for lines in self.variants(view, max(10, width)))
         self.styles.height = tallest + 1  # + the top border
 
     def on_resize(self) -> None:
@@ -131,8 +135,8 @@ class MatrixWidget(Widget):
     def fixed_height(self) -> bool:
         return self.fits_all and self._height_for is not None
 
-    def build(self, view: StepView, width: int) -> Text:
-        """The widget's content laid out for ``width`` columns."""
+    def build(self, view: StepView, width: int) -> list[Text]:
+        """The widget's content laid out for ``width`` columns, line by line (never wrapped: cropped)."""
         raise NotImplementedError
 
     def watch_view(self, view: StepView | None) -> None:
@@ -148,30 +152,47 @@ class MatrixWidget(Widget):
         self._key = key
         self._laid_out.clear()
         if not self.display or not width:
+            self._lines.clear()
             return  # hidden (compact layout): it is laid out afresh when shown
-        if self.fixed_height:
-            self.refresh()
+        after = self.laid_out(width)
+        if not self.fixed_height and (before is None or len(before) != len(after)):
+            self._lines.clear()
+            self.refresh(layout=True)  # the height changed: a layout pass (it costs a frame of its own)
             return
-        # Re-layout only when the height changes: a layout pass costs a frame of its own.
-        after = self.laid_out(width) if width else None
-        same_height = before is not None and after is not None and len(before.split()) == len(after.split())
-        self.refresh(layout=not same_height)
+        # Same height: repaint only the lines that changed (one cell step changes one or two).
+        regions = self._update_lines(width)
+        if regions is None:
+            self.refresh()
+        elif regions:
+            self.refresh(*regions)
 
-    def laid_out(self, width: int) -> Text:
-        """The content at ``width``, built once per content, width and theme."""
+    def laid_out(self, width: int) -> list[Text]:
+        """The content's lines at ``width``, built once per content, width and theme."""
         width = max(10, width)
         cache_key = (width, self.app.theme)
-        text = self._laid_out.get(cache_key)
-        if text is None:
-            text = Text("") if self.view is None else self._text(self.build(self.view, width))
-            self._laid_out[cache_key] = text
-        return text
+        lines = self._laid_out.get(cache_key)
+        if lines is None:
+            lines = [Text("")] if self.view is None else self.build(self.view, width) or [Text("")]
+            self._laid_out[cache_key] = lines
+        return lines
+
+    def _update_lines(self, width: int) -> list[Region] | None:
+        lines = self.laid_out(width)
+        return self._lines.update(self.app.console, lines, width, self.rich_style, lambda: lines)
+
+    def render_line(self, y: int) -> Strip:
+        width, base = self.size.width, self.rich_style
+        if width:
+            lines = self.laid_out(width)
+            self._lines.strips(self.app.console, lines, width, base, lambda: lines)
+        return self._lines.line(y, width, base)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.laid_out(width).split())
+        return len(self.laid_out(width))
 
     def render(self) -> RenderableType:
-        return self.laid_out(self.content_size.width)
+        """The whole content as one text (what ``render_line`` draws line by line): for copying and tests."""
+        return self._text(Text("\n").join(self.laid_out(self.content_size.width)))
 
     def _text(self, text: Text) -> Text:
         text.no_wrap = True
@@ -218,7 +239,7 @@ class MatrixPane(MatrixWidget):
     def content_key(self, view: StepView) -> tuple[object, ...]:
         return (self.pane, view.pane_key(self.pane), view.digits, self.app.theme, view.notation.name)
 
-    def variants(self, view: StepView, width: int) -> Iterator[Text]:
+    def variants(self, view: StepView, width: int) -> Iterator[list[Text]]:
         """The five panes: the compact pane is as tall as the tallest, so switching never re-lays out."""
         current = self.pane
         try:
@@ -264,5 +285,5 @@ class MatrixPane(MatrixWidget):
         blocks = self._blocks(self.view, container.width)
         return min(container.width, sum(b.width for b in blocks) + GAP * (len(blocks) - 1))
 
-    def build(self, view: StepView, width: int) -> Text:
-        return flow(self._blocks(view, width), width, gap=GAP)
+    def build(self, view: StepView, width: int) -> list[Text]:
+        return flow_lines(self._blocks(view, width), width, gap=GAP)

@@ -7,6 +7,7 @@ serves an 80-column laptop and a 200-column projector.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from tuinet.words.cells import Region
 from tuinet.words.names import shape_text
 from tuinet.words.numbers import FIXED_LIMIT, fmt
 
-__all__ = ["Block", "Palette", "bands", "flow", "flow_focus", "matrix_block", "pick", "symbol_block"]
+__all__ = ["Block", "Palette", "bands", "flow", "flow_focus", "flow_lines", "matrix_block", "pick", "symbol_block"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ def _focus(region: Region | None, axis: str) -> int | None:
     return region.j if region.kind in ("col", "cell") else None
 
 
+BLOCKS_KEPT = 256
+"""Blocks remembered (a screen shows a few dozen; a cell step redraws one or two of them)."""
+_blocks: OrderedDict[tuple[object, ...], Block] = OrderedDict()
+
+
 def matrix_block(
     shown: Shown,
     palette: Palette,
@@ -104,7 +110,49 @@ def matrix_block(
     transpose: bool = False,
     label: str | None = None,
 ) -> Block:
-    """One matrix as a titled block of text lines."""
+    """One matrix as a titled block of text lines (a block is never modified: callers copy its lines).
+
+    Remembered by everything it is drawn from, values included: stepping one cell changes one matrix on
+    screen, and the others come back from here instead of being formatted again, number by number.
+    """
+    values = shown.values
+    key = (
+        shown.label,
+        values.shape,
+        values.dtype.str,
+        values.tobytes(),
+        shown.filled,
+        shown.role,
+        shown.region,
+        palette,
+        digits,
+        None if changed is None else changed.tobytes(),
+        max_rows,
+        max_width,
+        transpose,
+        label,
+    )
+    block = _blocks.get(key)
+    if block is not None:
+        _blocks.move_to_end(key)
+        return block
+    block = _draw_block(shown, palette, digits, changed, max_rows, max_width, transpose, label)
+    _blocks[key] = block
+    if len(_blocks) > BLOCKS_KEPT:
+        _blocks.popitem(last=False)
+    return block
+
+
+def _draw_block(
+    shown: Shown,
+    palette: Palette,
+    digits: int,
+    changed: BoolMatrix | None,
+    max_rows: int,
+    max_width: int,
+    transpose: bool,
+    label: str | None,
+) -> Block:
     values = shown.values.T if transpose else shown.values
     region = shown.region
     if transpose and region is not None:
@@ -236,15 +284,18 @@ def bands(blocks: Iterable[Block], width: int, gap: int = 3) -> list[list[Block]
 
 
 def flow(blocks: Iterable[Block], width: int, gap: int = 3) -> Text:
-    """Blocks left to right, wrapping into bands that fit ``width``; bands separated by a blank line.
+    """``flow_lines`` as one text."""
+    return Text("\n").join(flow_lines(blocks, width, gap))
+
+
+def flow_lines(blocks: Iterable[Block], width: int, gap: int = 3) -> list[Text]:
+    """Blocks left to right, wrapping into bands that fit ``width``, one band below the other.
 
     A ``symbol`` block is set at the middle row of the matrix after it (before it, for a closing bracket), so
     an arrow points at a one-row result's row, not at the middle of a taller operand.
     """
-    out = Text()
-    for number, band in enumerate(bands(blocks, width, gap)):
-        if number:
-            out.append("\n")
+    out: list[Text] = []
+    for band in bands(blocks, width, gap):
         band = _place_symbols(band)
         height = max(len(b.lines) for b in band)
         for row in range(height):
@@ -256,9 +307,7 @@ def flow(blocks: Iterable[Block], width: int, gap: int = 3) -> Text:
                 line.append_text(piece)
                 line.append(" " * (block.width - piece.cell_len))
             line.rstrip()
-            out.append_text(line)
-            if row < height - 1:
-                out.append("\n")
+            out.append(line)
     return out
 
 

@@ -8,8 +8,9 @@ from rich.text import Text
 from textual.geometry import Offset
 
 from tuinet.app.cursor import Cursor
+from tuinet.app.lines import split_lines
 from tuinet.app.panes import MatrixWidget
-from tuinet.app.render import Block, bands, flow, flow_focus, matrix_block
+from tuinet.app.render import Block, bands, flow_focus, flow_lines, matrix_block
 from tuinet.app.view import StepView
 from tuinet.engine import Operation, OpKind
 from tuinet.engine.losses import LossKind
@@ -96,24 +97,26 @@ class StagePane(MatrixWidget):
         self._key = None
         self.watch_view(self.view)
 
-    def variants(self, view: StepView, width: int) -> Iterator[Text]:
+    def variants(self, view: StepView, width: int) -> Iterator[list[Text]]:
         """Every operation of the iteration on screen, complete."""
         for variant in view.stage_variants:
             yield self.build(variant, width)
 
-    def build(self, view: StepView, width: int) -> Text:
+    def build(self, view: StepView, width: int) -> list[Text]:
         op = view.op
         if op is None:
-            return Text.assemble(
-                ("Iteration ", "bold"),
-                (str(view.cursor.iteration), "bold"),
-                " is about to start: the inputs and weights below are all there is.\n",
-                ("→", "bold"),
-                " runs one operation, ",
-                (".", "bold"),
-                " one matrix cell, ",
-                ("space", "bold"),
-                " the whole iteration.",
+            return split_lines(
+                Text.assemble(
+                    ("Iteration ", "bold"),
+                    (str(view.cursor.iteration), "bold"),
+                    " is about to start: the inputs and weights below are all there is.\n",
+                    ("→", "bold"),
+                    " runs one operation, ",
+                    (".", "bold"),
+                    " one matrix cell, ",
+                    ("space", "bold"),
+                    " the whole iteration.",
+                )
             )
         # All columns, wrapping into a second band, while that is enough; a wider network (64 units) gets its
         # columns elided instead, so that σ( z1 ) → a1 stays one drawing on one band.
@@ -121,12 +124,12 @@ class StagePane(MatrixWidget):
         # rather than a result band cut off at its bottom.
         budget = max(6, self.app.size.height // 2 - 2)  # max-height 50%, less the border
         for rows in (self.max_rows, 6, 4, 3):
-            text = self._fit(view, width, rows)
-            if len(text.split()) <= budget:
+            lines = self._fit(view, width, rows)
+            if len(lines) <= budget:
                 break
-        return text
+        return lines
 
-    def _fit(self, view: StepView, width: int, rows: int) -> Text:
+    def _fit(self, view: StepView, width: int, rows: int) -> list[Text]:
         natural = self._parts(view, width - 4, rows)  # room for an operator carried to the next band
         layout = bands(natural, width, gap=1)
         if len(layout) > 2 or (len(layout) > 1 and any(b.elided for b in natural)):
@@ -139,7 +142,7 @@ class StagePane(MatrixWidget):
             natural = self._parts(view, max(16, (width - symbols * per_band // matrices) // per_band), rows)
         if view is self.view:  # not one of the variants measured for the height: where the cell being written is
             self._focus = ((view.cursor, width), flow_focus(natural, width, gap=1))
-        return flow(natural, width, gap=1)
+        return flow_lines(natural, width, gap=1)
 
     def _parts(self, view: StepView, max_width: int, max_rows: int) -> list[Block]:
         """The current operation's matrices and operators, each at most ``max_width`` columns, ``max_rows`` rows."""

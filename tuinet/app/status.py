@@ -9,9 +9,11 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.message import Message
 from textual.reactive import var
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tuinet.app.layout import PANES
+from tuinet.app.lines import LineCache, split_lines
 from tuinet.app.panes import PANE_TITLES
 from tuinet.app.reasons import equation_text, reason_of
 from tuinet.app.view import StepView
@@ -137,15 +139,28 @@ class EquationPane(Widget):
         self._key: tuple[object, ...] | None = None
         self._formula_lines: tuple[object, int] | None = None
         self._cell_lines: tuple[object, int] | None = None
+        self._shown = LineCache()
+        self._shown_key: tuple[object, int] | None = None
 
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
             return
         key = (view.layout, view.cursor, view.cell_mode, view.digits, view.notation.name, self.content_size.width)
-        if key != self._key:
-            self._key = key
-            self._fit(view)
+        if key == self._key:
+            return
+        self._key = key
+        if self._fit(view) or not self.size.width:
+            self._shown.clear()
+            self.refresh()  # a new height: the layout pass that follows repaints it all
+            return
+        # The formula lines stay while the cells are stepped: repaint only the lines that changed.
+        width, height = self.size
+        self._shown_key = (key, height)
+        regions = self._shown.update(self.app.console, self._shown_key, width, self.rich_style, self._content)
+        if regions is None:
             self.refresh()
+        elif regions:
+            self.refresh(*regions)
 
     def on_resize(self) -> None:
         # Only a new width re-wraps the text; a new height is this pane's own doing (_fit), already drawn.
@@ -156,10 +171,11 @@ class EquationPane(Widget):
         width = self.content_size.width
         return len(text.wrap(self.app.console, width)) if width > 0 else 1
 
-    def _fit(self, view: StepView) -> None:
+    def _fit(self, view: StepView) -> bool:
+        """Set the height the text needs; whether it changed."""
         width = self.content_size.width
         if width <= 0:
-            return
+            return False
         compact = self.app.has_class("-compact")
         if self._formula_lines is None or self._formula_lines[0] != (view.layout, width, compact):
             # The formula and shapes of the longest operation, and room for the reason (cut to fit by reasons.py).
@@ -181,6 +197,8 @@ class EquationPane(Widget):
             lines += needed
         if self.styles.height is None or self.styles.height.value != lines:
             self.styles.height = lines
+            return True
+        return False
 
     @staticmethod
     def _start(view: StepView) -> Text:
@@ -203,14 +221,29 @@ class EquationPane(Widget):
             (" glossary", "dim"),
         )
 
-    def render(self) -> RenderableType:
+    def _content(self) -> list[Text]:
+        """The lines to show: the start's text wrapped, or the equation (laid out to the pane's size)."""
         view = self.view
-        if view is None:
-            return ""
+        width, height = self.size
+        if view is None or width <= 0:
+            return []
         op = view.op
         if op is None:
-            return self._start(view)
-        return equation_text(view, op, self.app.console, self.content_size.width, self.content_size.height)
+            return list(self._start(view).wrap(self.app.console, width))
+        return split_lines(equation_text(view, op, self.app.console, width, height))
+
+    def render(self) -> Text:
+        """The whole content as one text (what ``render_line`` draws line by line): for copying and tests."""
+        return Text("\n").join(self._content())
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.size
+        base = self.rich_style
+        if width:
+            if self._shown_key is None or self._shown_key[0] is not self._key or self._shown_key[1] != height:
+                self._shown_key = (self._key, height)  # one object per content: the cache checks it by identity
+            self._shown.strips(self.app.console, self._shown_key, width, base, self._content)
+        return self._shown.line(y, width, base)
 
 
 class PaneBar(Widget):

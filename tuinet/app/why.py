@@ -80,8 +80,7 @@ class WhyView(MatrixWidget):
         facts = view.why if isinstance(view.why, self.FACTS) else None
         return (facts, view.digits, self.app.theme, self.size)
 
-    # Why-views render Rich tables and groups directly (no per-width text cache): they are not on the
-    # stepping hot path, so the plain Widget measuring and a refresh on change are enough.
+    # Why-views are off the stepping hot path: Textual's own measuring and rendering of their tables will do.
     def watch_view(self, view: StepView | None) -> None:
         if view is not None and isinstance(view.why, self.FACTS) and self.content_key(view) != self._key:
             self._key = self.content_key(view)
@@ -89,6 +88,8 @@ class WhyView(MatrixWidget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return Widget.get_content_height(self, container, viewport, width)
+
+    render_line = Widget.render_line
 
 
 class OuterView(WhyView):
