@@ -65,15 +65,23 @@ async def _headless_run() -> None:
 
 
 def _apply(limits: list[int | None], nice: int) -> None:
-    from tuinet.serve.launch import Limits, apply_limits
+    from tuinet.serve.launch import Limits, apply_limits, lower_this_session
 
     if nice:
-        os.nice(nice)
+        lower_this_session(nice)  # the process and its new session: with autogroups, the session's is what weighs
     apply_limits(Limits(*limits))
+
+
+def _name(argv: list[str]) -> str:
+    """The process name ``ps`` and ``top`` show: tuinet-teacher, -renderer (a shared follow screen) or -explorer."""
+    role = argv[argv.index("--served-as") + 1] if "--served-as" in argv[:-1] else "app"
+    return "tuinet-renderer" if role == "student" and "--follow-fd" in argv else f"tuinet-{role}"[:15]
 
 
 def _child(request: dict[str, Any], fds: list[int]) -> int:
     """In the forked child: take the terminal, become the app, return its exit status."""
+    with contextlib.suppress(OSError), open("/proc/self/comm", "w") as comm:  # a fork keeps the fork server's name
+        comm.write(_name([str(a) for a in request["argv"]]))
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     os.setsid()

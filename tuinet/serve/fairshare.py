@@ -1,24 +1,24 @@
 """A fair share of CPU per session: a student whose app keeps a core busy is moved to the lowest priority.
 
-Priorities (nice) set the shares: the teacher's app 0, shared renderers 8, students' own apps 10
-(after half a second at 0, so they start fast), so a student's work never comes before what the
-whole class watches. That alone still lets one
+Priorities (nice) set the shares: the teacher's app 0, shared renderers 8, students' own apps 15
+(after half a second at 0, so they start fast), each for its process and its session (priority.py),
+so a student's work never comes before what the whole class watches. That alone still lets one
 student take a whole core from the others of their rank (a go-to far ahead, auto-play in a huge
 window). The governor samples each own app's CPU time every ``period`` seconds; one that used more
 than ``share`` of a core over that period is reniced to 19 (a CFS weight of 15 against the
-renderers' 172) for the rest of its life, and the event is logged. The kernel lets a process's
+renderers' 134) for the rest of its life, and the event is logged. The kernel lets a process's
 owner raise its nice but not lower it, which suits this: a hog stays demoted.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 from pathlib import Path
 
 from tuinet.serve.logs import event
+from tuinet.serve.priority import lower_soon
 
 __all__ = ["DEMOTED_NICE", "Governor", "cpu_seconds"]
 
@@ -68,10 +68,9 @@ class Governor:
                 continue
             self._watched[pid] = (who, used)
             if pid not in self.demoted and used - before > self.share * self.period:
-                with contextlib.suppress(OSError):
-                    os.setpriority(os.PRIO_PGRP, pid, DEMOTED_NICE)  # the app's whole process group
-                    self.demoted.add(pid)
-                    event("demoted", logging.WARNING, peer=who, pid=pid, cpu=f"{used - before:.1f}s/{self.period:.0f}s")
+                lower_soon(pid, DEMOTED_NICE)  # the app's whole process group and its session (priority.py)
+                self.demoted.add(pid)
+                event("demoted", logging.WARNING, peer=who, pid=pid, cpu=f"{used - before:.1f}s/{self.period:.0f}s")
 
     def close(self) -> None:
         if self._task is not None:

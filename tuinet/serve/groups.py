@@ -31,7 +31,8 @@ from tuinet.serve.terminal import PRELUDE, GroupKey
 __all__ = ["RENDERER_NICE", "Follower", "Renderers"]
 
 RENDERER_NICE = 8
-"""Renderers yield to the teacher's own app (nice 0 has 6× their CFS weight): it never waits for the class."""
+"""Renderers yield to the teacher's own app (nice 0 has 7.6× their CFS weight, 1024 against 134): it never
+waits for the class."""
 LINGER_SECONDS = 30.0
 MAX_BACKLOG = 256 * 1024
 """A follower with more than this unsent is skipped until its channel drains."""

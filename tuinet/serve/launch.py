@@ -25,14 +25,16 @@ import argparse
 import contextlib
 import ctypes
 import ctypes.util
+import errno
 import fcntl
 import os
 import resource
 import signal
 import sys
 import termios
+import time
 
-__all__ = ["Limits", "apply_limits", "main"]
+__all__ = ["Limits", "apply_limits", "lower_this_session", "main", "set_session_nice"]
 
 
 class Limits:
@@ -70,6 +72,36 @@ def apply_limits(limits: Limits) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (min(limits.cpu, top), top))
     if limits.processes is not None:
         _lower(resource.RLIMIT_NPROC, limits.processes)
+
+
+def set_session_nice(pid: int, nice: int) -> bool:
+    """Weigh ``pid``'s session (if it leads one) like nice ``nice`` (priority.py says why); False on EAGAIN.
+
+    EAGAIN is the kernel's "not now": without CAP_SYS_ADMIN it takes one autogroup change per 100 ms.
+    """
+    try:
+        if os.getsid(pid) != pid:
+            return True  # not a session of its own: its process nice is what counts
+        with open(f"/proc/{pid}/autogroup", "w") as autogroup:
+            autogroup.write(str(nice))
+    except OSError as error:
+        return error.errno != errno.EAGAIN  # gone, no autogroups, not allowed: nothing more to do
+    return True
+
+
+def lower_this_session(nice: int) -> None:
+    """This process and, if it leads one, its session to nice ``nice``: what a served app does before it starts.
+
+    Done here, in the app's own process after its setsid, not by the server from outside: the server
+    cannot tell whether the new process has called setsid yet (before, its process group and its
+    autogroup are still the fork server's). EAGAIN, the kernel's one change per 100 ms, is waited out
+    for up to a second.
+    """
+    os.setpriority(os.PRIO_PROCESS, 0, max(nice, os.getpriority(os.PRIO_PROCESS, 0)))
+    for _ in range(10):
+        if set_session_nice(os.getpid(), nice):
+            return
+        time.sleep(0.1)
 
 
 WEB_VARIABLES = ("TEXTUAL_DRIVER", "TEXTUAL_FPS", "TEXTUAL_COLOR_SYSTEM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION")
@@ -118,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     apply_limits(Limits(args.memory, args.cpu, args.processes))
     if args.web:
         die_with_parent()
-        os.nice(WEB_NICE)
+        lower_this_session(WEB_NICE)
         os.chdir(args.cwd or "/")
         os.execve(sys.executable, [sys.executable, "-m", "tuinet", *app_args], web_environment())
     if os.isatty(0):

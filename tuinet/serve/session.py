@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import time
 from typing import Any, Protocol
 
@@ -29,6 +28,7 @@ from tuinet.serve.forks import ForkServer, ForkServerError
 from tuinet.serve.groups import Group, Renderers
 from tuinet.serve.hub import Hub
 from tuinet.serve.logs import event
+from tuinet.serve.priority import lower_soon
 from tuinet.serve.process import AppProcess, clean_term
 from tuinet.serve.settings import Settings
 from tuinet.serve.spares import Spares
@@ -65,8 +65,13 @@ class SessionConnection(Protocol):
 
 
 NEEDS_TERMINAL = b"tuinet needs a terminal: connect with `ssh -t` (and without a command)\r\n"
-EXPLORER_NICE = 10
-"""A student's own app: below the renderers (8) and the teacher (0); a hog drops to 19 (fairshare.py)."""
+EXPLORER_NICE = 15
+"""A student's own app: well below the renderers (8) and the teacher (0); a hog drops to 19 (fairshare.py).
+
+CFS weights decide who waits when the cores are busy: nice 0 weighs 1024, 8 weighs 134, 15 weighs 36. With
+10 explorers busy at 15 (360 in all) the teacher's app still gets a whole core of two, and the renderers
+get more than every explorer together; at 10 (110 each, 1,100 in all) ten explorers pushed the teacher
+down to about three quarters of a core and the followers' p95 past 150 ms (benchmarks/serve_classroom.py)."""
 MAX_RENDERER_RESTARTS = 3
 START_BOOST = 0.5
 """Seconds an own app runs at nice 0 before dropping to EXPLORER_NICE: f → first frame stays quick on a
@@ -244,7 +249,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         )
         if self.role is not Role.TEACHER:
             server.governor.watch(self.process.pid, self.connection.peer)
-            asyncio.get_running_loop().call_later(START_BOOST, _renice, self.process.pid, EXPLORER_NICE)
+            asyncio.get_running_loop().call_later(START_BOOST, lower_soon, self.process.pid, EXPLORER_NICE)
         if self._early_input:
             self.process.write(self._budget.take(bytes(self._early_input)))
             self._early_input.clear()
@@ -350,9 +355,3 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             with contextlib.suppress(ProcessLookupError):
                 await self.process.stop()
         self.server.sessions.discard(self)
-
-
-def _renice(pid: int, nice: int) -> None:
-    with contextlib.suppress(OSError):  # gone already
-        if os.getpriority(os.PRIO_PROCESS, pid) < nice:
-            os.setpriority(os.PRIO_PGRP, pid, nice)
