@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import re
@@ -47,6 +48,8 @@ SIZES = ((80, 24), (100, 30), (120, 40), (132, 43), (90, 28), (160, 50))
 STEP = re.compile(r"iteration (\d+) · \S+ · op (\d+)/\d+ \S+(?: · cell (\d+)/\d+)?")
 QUIET = 0.15
 VERBOSE = False
+EMULATED_MS: list[float] = []
+"""CPU this process spent emulating screens (pyte) after each series of presses: not during the timed windows."""
 
 
 class Client(asyncssh.SSHClientSession[bytes]):
@@ -135,13 +138,35 @@ def cpu_ms(pid: int) -> float:
 
 
 def comm(pid: int) -> str:
+    """What a process under the server is: the fork server names each app it starts (tuinet-teacher, …)."""
     with contextlib.suppress(OSError):
-        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        if b"--served-as" in args:
-            return args[args.index(b"--served-as") + 1].decode()
-        if b"tuinet.classroom.forkserver" in args:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+        if name.startswith("tuinet-"):
+            return name.removeprefix("tuinet-")
+        if b"tuinet.classroom.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes():
             return "forkserver"
     return "?"
+
+
+def cpu_snapshot(server: int) -> tuple[dict[int, float], float]:
+    """CPU so far of the server and every process under it, and of this process."""
+    return {p: cpu_ms(p) for p in [server, *descendants(server)]}, cpu_ms(os.getpid())
+
+
+def cpu_spent(server: int, before: tuple[dict[int, float], float], count: int) -> str:
+    """CPU per press since ``before``, by role and nice level; this process's split into receiving and emulating."""
+    spent: dict[str, float] = {}
+    for pid, start in before[0].items():
+        nice = "?"
+        with contextlib.suppress(OSError, ValueError):  # the process's nice / its session's (priority.py)
+            group = Path(f"/proc/{pid}/autogroup").read_text().split()[-1]
+            nice = f"{os.getpriority(os.PRIO_PROCESS, pid)}/{group}"
+        name = f"{'server' if pid == server else comm(pid)} (nice {nice})"
+        spent[name] = spent.get(name, 0.0) + (cpu_ms(pid) - start) / count
+    emulated = EMULATED_MS[-1] / count
+    spent["clients receiving"] = (cpu_ms(os.getpid()) - before[1]) / count - emulated
+    spent["then emulating"] = emulated
+    return ", ".join(f"{name} {ms:.0f}" for name, ms in spent.items())
 
 
 def descendants(root: int) -> list[int]:
@@ -204,7 +229,13 @@ class Teacher:
     @classmethod
     async def start(cls, port: int) -> Teacher:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--teacher", str(port), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            sys.executable,
+            __file__,
+            "--teacher",
+            str(port),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            start_new_session=True,  # the teacher's laptop: not a share of this process's CPU
         )
         teacher = cls(process)
         assert (await teacher._line()) == {"ready": True}
@@ -232,6 +263,7 @@ class Teacher:
 
 async def teacher_main(port: int) -> None:
     """The teacher's process: connect, then one press per "press" line on stdin, answered in JSON."""
+    gc.disable()  # a measuring instrument must not pause: a collection here is not the server's latency
     conn, client = await connect(port, TEACHER, (120, 40), "xterm-256color")
     await wait_for([client], b"iteration")
     await quiet([client], 1.0)
@@ -280,12 +312,14 @@ async def presses(teacher: Teacher, followers: list[Client], count: int) -> tupl
             own.append((end - mark) * 1000)
         expected.append(step)
     misses = 0
+    started = time.process_time()
     for client in followers:
         for shown, wanted in zip(client.step_at(checkpoints[id(client)]), expected, strict=True):
             if shown != wanted:
                 misses += 1
                 if VERBOSE:
                     print("miss", client.size, shown, wanted, client.screen.display[0])
+    EMULATED_MS.append((time.process_time() - started) * 1000)
     return samples, own, misses
 
 
@@ -307,7 +341,9 @@ async def run(students: int, count: int, explorers: int) -> int:
     env = {**os.environ, "TUINET_DATA_DIR": data, "TUINET_PASSWORD": CLASS, "TUINET_TEACHER_PASSWORD": TEACHER}
     argv = [sys.executable, "-m", "tuinet", "serve", "--ssh", "--follow", "--port", str(port), "--max-sessions", "200"]
     log = open(os.path.join(data, "server.log"), "w")  # noqa: SIM115 - lives as long as the server
-    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    # A session of its own, as a server started from its own terminal or by systemd is: with autogroups on, the
+    # kernel shares the CPU between sessions first, and this process's 50 clients are not the server's own load.
+    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
     rows: list[tuple[str, str, str, bool | None]] = []
     try:
         deadline = time.monotonic() + 60
@@ -337,17 +373,9 @@ async def run(students: int, count: int, explorers: int) -> int:
         rows.append((f"{students} students joined", f"{len(seen)} drawn", f"in {joined:.1f} s", len(seen) == students))
         rows.append((f"whole server, {len(pids)} processes", f"RSS {rss:.0f} MiB", f"PSS {pss:.0f} MiB", rss <= 1024))
 
-        pids = [server.pid, *descendants(server.pid)]
-        before = {p: cpu_ms(p) for p in pids}
-        me = cpu_ms(os.getpid())
+        before = cpu_snapshot(server.pid)
         follow, own, misses = await presses(teacher, clients, count)
-        spent: dict[str, float] = {}
-        for p in pids:
-            name = "server" if p == server.pid else comm(p)
-            spent[name] = spent.get(name, 0.0) + (cpu_ms(p) - before[p]) / count
-        spent["clients (this process)"] = (cpu_ms(os.getpid()) - me) / count
-        cpu = ", ".join(f"{name} {ms:.0f}" for name, ms in spent.items())
-        rows.append(("CPU ms per press", cpu, "", None))
+        rows.append(("CPU ms per press", cpu_spent(server.pid, before, count), "", None))
         ratio = p95(own) / p95(alone)
         rows.append(
             (
@@ -396,9 +424,11 @@ async def run(students: int, count: int, explorers: int) -> int:
             await quiet(clients, 0.5)
             stop = asyncio.Event()
             busy = asyncio.create_task(explore(group, stop))
+            before = cpu_snapshot(server.pid)
             follow2, own2, misses2 = await presses(teacher, rest, count)
             stop.set()
             await busy
+            rows.append(("CPU ms per press, explorers on", cpu_spent(server.pid, before, count), "", None))
             rows.append(
                 (
                     f"follow with {explorers} explorers stepping",
