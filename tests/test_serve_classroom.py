@@ -218,6 +218,24 @@ async def test_f_explores_at_the_teachers_cursor_and_f_rejoins(tmp_path: Path) -
         assert not pid_alive(pid)
 
 
+async def test_a_fork_server_that_dies_is_started_again_for_the_next_login(tmp_path: Path) -> None:
+    """Killed (out of memory, by hand): the apps it had started are lost, but the class can log in again."""
+    async with classroom(tmp_path, **FOLLOW) as server, contextlib.AsyncExitStack() as stack:
+        conn, teacher = await connect_app(server.port, password=TEACHER_PASSWORD)
+        stack.callback(conn.close)
+        await teacher.wait_for("iteration 1")
+        process = server.forks._process
+        assert process is not None
+        process.kill()  # the warm spares are replaced at once: that alone may start the new one
+        again, teacher_again = await connect_app(server.port, password=TEACHER_PASSWORD)
+        stack.callback(again.close)
+        await teacher_again.wait_for("iteration 1")  # a new fork server forked the new app
+        assert server.forks._process is not None and server.forks._process.pid != process.pid
+        student_conn, student = await connect_app(server.port)
+        stack.callback(student_conn.close)
+        await student.wait_for("iteration 1")  # and a renderer for a follower
+
+
 async def test_priorities_put_the_teacher_first(tmp_path: Path) -> None:
     """The teacher's app at nice 0, renderers at 8 (a student's own app at 15: the explore test), each app's
     session as well as its process: with autogroups, a session's nice is what the kernel weighs first."""

@@ -43,6 +43,8 @@ class ForkServer:
         self._exits: dict[int, asyncio.Future[int]] = {}
         self._next = 0
         self._ready: asyncio.Future[None] | None = None
+        self._closed = False
+        self._restarting: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -106,7 +108,7 @@ class ForkServer:
     def _gone(self) -> None:
         if self._sock is None:
             return
-        event("forkserver_gone", logging.ERROR)
+        event("forkserver_gone", logging.ERROR, pid=self._process.pid if self._process is not None else None)
         asyncio.get_running_loop().remove_reader(self._sock.fileno())
         self._sock.close()
         self._sock = None
@@ -128,7 +130,13 @@ class ForkServer:
         nice: int,
         follow: int | None = None,
     ) -> tuple[int, asyncio.Future[int]]:
-        """Start ``tuinet argv`` on the pty ``slave``; its pid and a future of its exit status."""
+        """Start ``tuinet argv`` on the pty ``slave``; its pid and a future of its exit status.
+
+        A fork server that has gone (killed, out of memory) is started again here, once, for everyone
+        waiting: the apps it had started are lost with it, but the class can log in again.
+        """
+        if self._sock is None and not self._closed:
+            await self._restart()
         if self._sock is None:
             raise ForkServerError("the fork server is not running")
         self._next += 1
@@ -151,7 +159,25 @@ class ForkServer:
         pid = await asyncio.wait_for(waiter, START_TIMEOUT)
         return pid, self._exits[pid]
 
+    async def _restart(self) -> None:
+        if self._restarting is None or self._restarting.done():
+            self._restarting = asyncio.get_running_loop().create_task(self._start_again())
+        await asyncio.shield(self._restarting)
+
+    async def _start_again(self) -> None:
+        if self._process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._process.pid, 9)  # a fork server whose socket closed is of no use, whatever it is doing
+            await asyncio.to_thread(self._process.wait)
+        try:
+            await self.start()
+        except ForkServerError as error:
+            event("forkserver_restart_failed", logging.ERROR, error=error)
+            return
+        event("forkserver_restarted", logging.WARNING, pid=self._process.pid if self._process is not None else None)
+
     async def close(self) -> None:
+        self._closed = True
         if self._sock is not None:
             asyncio.get_running_loop().remove_reader(self._sock.fileno())
             self._sock.close()  # the fork server sees EOF, hangs up on its children and exits
