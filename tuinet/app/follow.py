@@ -6,8 +6,9 @@ so it never reads or writes files there: save, open and export are off (and the 
 
 Roles:
 - ``solo``: a student's own app, no teacher.
-- ``teacher``: writes one JSON line per new view (views are coalesced to one per frame already):
-  ``{"config": {...}, "iteration": i, "op": k, "cells": c, "cell_mode": b}``.
+- ``teacher``: writes its network ``{"config": {...}}`` when it changes, and its position
+  ``{"iteration": i, "op": k, "cells": c, "cell_mode": b}`` once its frame of each new view is drawn
+  (tuinet/classroom/protocol.py has the format).
 - ``student``: a *shared renderer*. It is not one student's app: the server runs one per terminal
   size class and fans its output out to every student of that class who is following. It shows
   the latest teacher line; the server reads the keys of its viewers itself, so none arrive here.
@@ -34,7 +35,7 @@ from textual.message import Message
 
 from tuinet.app.session import Cursor, Session
 from tuinet.app.view import StepView
-from tuinet.classroom.protocol import REJOIN_STATUS, REPAINT_LINE, REPAINT_MARKER
+from tuinet.classroom.protocol import CONFIG_PREFIX, MAX_FOLLOW_LINE, REJOIN_STATUS, REPAINT_LINE, REPAINT_MARKER
 from tuinet.engine import NetConfig, TuinetError, build
 
 __all__ = [
@@ -48,8 +49,11 @@ __all__ = [
     "RejoinRequested",
     "RepaintRequested",
     "TeacherMoved",
-    "decode",
+    "decode_config",
+    "decode_position",
     "encode",
+    "encode_config",
+    "encode_position",
     "session_for",
 ]
 
@@ -60,7 +64,6 @@ FILE_ACTIONS = frozenset({"save", "load", "export"})
 """Off in every served app: they would read or write files on the server."""
 RENDERER_ACTIONS = frozenset({"follow", "quit"})
 """All a shared renderer's footer shows: the server reads its viewers' keys, and acts on f and q only."""
-MAX_LINE = 4096
 SERVED_MAX_ITERATION = 100_000
 """How far a served app may compute: a go-to 10,000,000 would hold a core for minutes."""
 
@@ -109,25 +112,43 @@ class ClassroomHost(Protocol):
 # -- the wire format ---------------------------------------------------------------------------
 
 
-def encode(config: NetConfig, cursor: Cursor, cell_mode: bool) -> bytes:
-    """One follow message: a JSON line of about 200 bytes."""
-    message = {
-        "config": config.to_dict(),
-        "iteration": cursor.iteration,
-        "op": cursor.op,
-        "cells": cursor.cells,
-        "cell_mode": cell_mode,
-    }
+def encode_config(config: NetConfig) -> bytes:
+    """The teacher's network as a follow line (sent when it changes: with explicit weights it can be large)."""
+    return json.dumps({"config": config.to_dict()}, separators=(",", ":")).encode() + b"\n"
+
+
+def encode_position(cursor: Cursor, cell_mode: bool) -> bytes:
+    """The teacher's position as a follow line of about 80 bytes (sent at every step)."""
+    message = {"iteration": cursor.iteration, "op": cursor.op, "cells": cursor.cells, "cell_mode": cell_mode}
     return json.dumps(message, separators=(",", ":")).encode() + b"\n"
 
 
-def decode(line: bytes) -> tuple[dict[str, Any], Cursor, bool] | None:
-    """The config, cursor and cell mode of a follow message, or None if it is not one."""
+def encode(config: NetConfig, cursor: Cursor, cell_mode: bool) -> bytes:
+    """Both lines: what a joiner needs to show the teacher's screen."""
+    return encode_config(config) + encode_position(cursor, cell_mode)
+
+
+def _message(line: bytes) -> dict[str, Any] | None:
+    if not line.startswith(b"{"):
+        return None
     try:
         message = json.loads(line)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
-    if not isinstance(message, dict) or not isinstance(message.get("config"), dict):
+    return message if isinstance(message, dict) else None
+
+
+def decode_config(line: bytes) -> dict[str, Any] | None:
+    """The network of a follow line (a NetConfig's fields, unchecked), or None if it is not a network line."""
+    message = _message(line) if line.startswith(CONFIG_PREFIX) else None
+    config = message.get("config") if message is not None else None
+    return config if isinstance(config, dict) else None
+
+
+def decode_position(line: bytes) -> tuple[Cursor, bool] | None:
+    """The cursor and cell mode of a position line, or None if it is not one."""
+    message = _message(line)
+    if message is None or "config" in message:
         return None
     numbers: list[int] = []
     for key in ("iteration", "op", "cells"):
@@ -135,7 +156,7 @@ def decode(line: bytes) -> tuple[dict[str, Any], Cursor, bool] | None:
         if not isinstance(value, int) or isinstance(value, bool):
             return None
         numbers.append(value)
-    return message["config"], Cursor(*numbers), bool(message.get("cell_mode"))
+    return Cursor(*numbers), bool(message.get("cell_mode"))
 
 
 def session_for(config: dict[str, Any], current: Session) -> Session | None:
@@ -164,6 +185,11 @@ class Classroom:
         self._host: ClassroomHost | None = None
         self._buffer = bytearray()
         self._sent: bytes | None = None
+        """The last position published (teacher), so an unchanged one is not sent again."""
+        self._sent_config: bytes | None = None
+        self._config_of: NetConfig | None = None
+        self._config: dict[str, Any] | None = None
+        """The teacher's network as last received (student, explorer): positions are on it."""
 
     @property
     def linked(self) -> bool:
@@ -213,17 +239,26 @@ class Classroom:
         """The teacher publishes every new view; others do nothing."""
         if self.role != "teacher" or self._socket is None or view is None:
             return
-        line = encode(view.config, view.cursor, view.cell_mode)
-        if line == self._sent:
+        lines = b""
+        if view.config is not self._config_of:
+            config = encode_config(view.config)
+            if config != self._sent_config:
+                lines, self._sent_config = config, config
+                self._sent = None  # the position goes again after a new network: it is on that network
+            self._config_of = view.config
+        position = encode_position(view.cursor, view.cell_mode)
+        if position != self._sent:
+            lines += position
+        if not lines:
             return
         try:
-            self._socket.sendall(line)
+            self._socket.sendall(lines)
         except OSError as error:  # the server went away: the teacher's own screen carries on
             log.info("follow: cannot publish: %s", error)
             self._socket.close()
             self._socket = None
             return
-        self._sent = line
+        self._sent = position
 
     # -- receiving ----------------------------------------------------------------------------
 
@@ -240,21 +275,29 @@ class Classroom:
             self._lost()
             return
         self._buffer += data
+        if b"\n" not in data:  # a large network line arrives in many reads: split once it is whole
+            if len(self._buffer) > MAX_FOLLOW_LINE:
+                self._buffer.clear()  # over-long: dropped (its rest, up to the newline, fails to decode)
+            return
         *lines, rest = bytes(self._buffer).split(b"\n")
-        self._buffer = bytearray(rest[:MAX_LINE])
+        self._buffer = bytearray(rest[:MAX_FOLLOW_LINE])
         if self._host is None:
             return
         if REPAINT_LINE.strip() in lines:
             self._host.post_message(RepaintRequested())
         if self.role == "explorer" and lines:  # handed to a student now (it may have been a warm spare)
             self._host.post_message(ClassNotice("exploring on your own — f follows the teacher again", 4))
-        for line in reversed(lines):  # only the newest valid position matters
-            message = decode(line)
-            if message is not None:
-                self._host.post_message(TeacherMoved(*message))
-                if self.role == "explorer":  # it only wanted the starting point
-                    self._close()
-                break
+        position: tuple[Cursor, bool] | None = None
+        for line in lines:  # in order: a position is on the network sent before it
+            config = decode_config(line)
+            if config is not None:
+                self._config, position = config, None
+            else:
+                position = decode_position(line) or position  # only the newest valid position matters
+        if position is not None and self._config is not None:
+            self._host.post_message(TeacherMoved(self._config, *position))
+            if self.role == "explorer":  # it only wanted the starting point
+                self._close()
 
     def _close(self) -> None:
         if self._socket is not None:

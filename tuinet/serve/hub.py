@@ -1,15 +1,16 @@
 """Follow mode's hub: the teacher's app publishes where it is, every student's app receives it.
 
-The engine is deterministic, so the whole state of a screen is the config plus the cursor: each
-message is one JSON line of about 200 bytes, ``{"config": {...}, "iteration": i, "op": k,
-"cells": c, "cell_mode": b}``. The hub does not read it beyond checking its size: it keeps the
-latest line (a student who joins late starts where the teacher is) and writes it to every student.
+The engine is deterministic, so the whole state of a screen is the config plus the cursor: the
+teacher sends its network as one JSON line when it changes (large with explicit weights) and its
+position as another of ~80 bytes at every step (tuinet/classroom/protocol.py). The hub reads no
+further than a network line's first bytes: it keeps the latest network and the latest position
+(a student who joins late starts where the teacher is) and writes every line to every student.
 
 No socket file exists: each app gets its end of a ``socketpair`` as an inherited file descriptor,
 so which end is a teacher's is decided by the server (from the credential that logged in), never
 by anything the app says. A student's end is shut for reading on the hub's side: whatever a
 student's process might send is refused by the kernel, so students can never drive the teacher.
-A student who reads too slowly misses intermediate positions, never the latest one.
+A student who reads too slowly misses intermediate positions, never a network nor the latest position.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import contextlib
 import logging
 import socket
 
+from tuinet.classroom.protocol import CONFIG_PREFIX, MAX_FOLLOW_LINE
 from tuinet.serve.logs import event
 
-__all__ = ["MAX_MESSAGE", "Hub"]
+__all__ = ["MAX_MESSAGE", "Hub", "feed_and_close"]
 
 
-MAX_MESSAGE = 4096
-"""A longer line from a teacher is dropped (a config and a cursor are a few hundred bytes)."""
+MAX_MESSAGE = MAX_FOLLOW_LINE
+"""A longer line from a teacher is dropped."""
 MAX_BACKLOG = 64 * 1024
 """A student whose unread data exceeds this skips messages until it catches up."""
 
@@ -35,6 +37,9 @@ class Hub:
 
     def __init__(self) -> None:
         self.latest: bytes | None = None
+        """The teacher's latest position line."""
+        self.network: bytes | None = None
+        """The teacher's latest network line."""
         self._students: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -53,17 +58,17 @@ class Hub:
         ours.shutdown(socket.SHUT_RD)
         _, writer = await asyncio.open_unix_connection(sock=ours)
         self._students.add(writer)
-        if self.latest is not None:
-            writer.write(self.latest)
+        writer.write(self.state())
         return theirs, writer
 
+    def state(self) -> bytes:
+        """What a joiner needs: the latest network and the latest position."""
+        return (self.network or b"") + (self.latest or b"")
+
     def snapshot(self) -> socket.socket:
-        """A socket holding only the latest line, then end-of-file: where an explorer's app starts."""
+        """A socket holding only the state, then end-of-file: where an explorer's app starts."""
         ours, theirs = socket.socketpair()
-        with contextlib.suppress(OSError):
-            if self.latest is not None:
-                ours.sendall(self.latest)  # a few hundred bytes: always fits the socket's buffer
-        ours.close()
+        feed_and_close(ours, self.state())
         return theirs
 
     def remove_student(self, writer: asyncio.StreamWriter) -> None:
@@ -88,13 +93,17 @@ class Hub:
             writer.close()
 
     def publish(self, line: bytes) -> None:
-        self.latest = line
+        network = line.startswith(CONFIG_PREFIX)
+        if network:
+            self.network = line
+        else:
+            self.latest = line
         for writer in list(self._students):
             if writer.is_closing():
                 self._students.discard(writer)
                 continue
-            if writer.transport.get_write_buffer_size() > MAX_BACKLOG:
-                continue
+            if not network and writer.transport.get_write_buffer_size() > MAX_BACKLOG:
+                continue  # a slow reader skips positions, never a network (later positions are on it)
             writer.write(line)
 
     def close(self) -> None:
@@ -104,3 +113,34 @@ class Hub:
         self._students.clear()
         for task in self._tasks:
             task.cancel()
+
+
+_feeding: set[asyncio.Task[None]] = set()
+
+
+def feed_and_close(sock: socket.socket, data: bytes) -> None:
+    """Write ``data`` to ``sock`` in the background, then close it: a large network line does not fit a
+    socket's buffer, and its reader (an app being started) is not reading yet."""
+    sock.setblocking(False)
+    try:
+        sent = sock.send(data)  # all of it, mostly (a position is ~80 bytes): there before the app reads
+    except BlockingIOError:
+        sent = 0
+    except OSError:
+        sock.close()
+        return
+    if sent == len(data):
+        sock.close()
+        return
+    rest = data[sent:]
+
+    async def feed() -> None:
+        try:
+            with contextlib.suppress(OSError):
+                await asyncio.get_running_loop().sock_sendall(sock, rest)
+        finally:
+            sock.close()
+
+    task = asyncio.get_running_loop().create_task(feed())
+    _feeding.add(task)  # asyncio keeps only a weak reference to a task
+    task.add_done_callback(_feeding.discard)

@@ -206,7 +206,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         server = self.server
         spare = server.spares.take(self.term) if server.spares is not None and role == "explorer" else None
         if spare is not None:
-            latest = server.hub.latest if server.hub is not None else None
+            latest = server.hub.state() if server.hub is not None else None
             return spare.hand_over(self._own_output, clamp_size(*self.size), latest)
         args = [*server.app_args(), "--served-as", role]
         inherited = None

@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from tuinet.classroom.protocol import REPAINT_LINE
 from tuinet.serve.forks import ForkServer
+from tuinet.serve.hub import feed_and_close
 from tuinet.serve.launch import Limits
 from tuinet.serve.logs import event
 from tuinet.serve.process import AppProcess
@@ -59,9 +60,8 @@ class Spare:
         self._sink = sink
         # The position first, then the size: a resize repaints everything anyway (then no repaint line is
         # needed, which would cost a second full frame); at the spare's own size, ask for the repaint.
-        with contextlib.suppress(OSError):
-            self.follow.sendall((latest or b"") + (REPAINT_LINE if size == SPARE_SIZE else b""))
-        self.follow.close()  # the explorer only wants its starting point: then end-of-file
+        # The explorer only wants its starting point: then end-of-file.
+        feed_and_close(self.follow, (latest or b"") + (REPAINT_LINE if size == SPARE_SIZE else b""))
         self.process.resize(*size)
         self.follow = None
         return self.process
