@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from tests.serve_support import APP_ARGS, CLASS_PASSWORD, TEACHER_PASSWORD, classroom, connect_app
-from tuinet.app.follow import decode_config, decode_position, encode, encode_position
+from tuinet.app.follow import decode_config, decode_position, encode_config, encode_position
 from tuinet.app.session import Cursor
 from tuinet.engine import NetConfig
 from tuinet.serve.auth import Credentials
@@ -28,7 +28,7 @@ def test_messages_are_small_and_round_trip() -> None:
     position = encode_position(Cursor(3, 4, 2), True)
     assert position.endswith(b"\n") and position.count(b"\n") == 1 and len(position) < 100
     assert decode_position(position.strip()) == (Cursor(3, 4, 2), True)
-    network, position_again = encode(NetConfig(), Cursor(3, 4, 2), True).splitlines()
+    network, position_again = (encode_config(NetConfig()) + encode_position(Cursor(3, 4, 2), True)).splitlines()
     assert decode_config(network) == NetConfig().to_dict() and position_again == position.strip()
     assert decode_position(network) is None and decode_config(position) is None
     for bad in (b"", b"[]", b'{"config": 3}', b'{"iteration": true, "op": 0, "cells": 0}', b"{" * 100_000):
@@ -98,7 +98,7 @@ async def test_a_students_socket_is_read_only() -> None:
                 student_end.sendall(b'{"config": {}, "iteration": 9, "op": 0, "cells": 0}\n')
                 await asyncio.sleep(0.05)
         assert hub.latest is None
-        teacher_end.sendall(encode(NetConfig(), Cursor(2, -1, 0), False))
+        teacher_end.sendall(encode_config(NetConfig()) + encode_position(Cursor(2, -1, 0), False))
         other_end.setblocking(False)
         received = b""
         while received.count(b"\n") < 2:

@@ -112,7 +112,6 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
             self.register_theme(t)
         self.theme = resolve_theme(theme, self.available_themes) or THEME_NAMES["dark"]
         self._publish_pending = False
-        self._follow_pending = False
         self._speed = speed
         self.keymap = dict(keymap or {})
         """Binding id → keys, from config.toml's [keymap] (checked by keymap.check_keymap)."""
@@ -270,14 +269,10 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
     def watch_view(self, view: StepView | None) -> None:
         # The class sees a step once the teacher's own frame of it is drawn: the renderers' work (a frame
         # per size class) then never competes with the teacher's, whose screen never waits for the class.
-        if self.classroom is not None and not self._follow_pending:
-            self._follow_pending = True
-            self.call_after_refresh(self._publish_follow)
-
-    def _publish_follow(self) -> None:
-        self._follow_pending = False
-        if self.classroom is not None:
-            self.classroom.publish(self.view)
+        # Views come one per frame already (publish_soon), and publish sends only what changed.
+        classroom = self.classroom
+        if classroom is not None:
+            self.call_after_refresh(lambda: classroom.publish(self.view))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "step" and parameters[:1] == ("cell",) and type(self.screen).__name__ == "WhyScreen":

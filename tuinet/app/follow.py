@@ -51,7 +51,6 @@ __all__ = [
     "TeacherMoved",
     "decode_config",
     "decode_position",
-    "encode",
     "encode_config",
     "encode_position",
     "session_for",
@@ -121,11 +120,6 @@ def encode_position(cursor: Cursor, cell_mode: bool) -> bytes:
     """The teacher's position as a follow line of about 80 bytes (sent at every step)."""
     message = {"iteration": cursor.iteration, "op": cursor.op, "cells": cursor.cells, "cell_mode": cell_mode}
     return json.dumps(message, separators=(",", ":")).encode() + b"\n"
-
-
-def encode(config: NetConfig, cursor: Cursor, cell_mode: bool) -> bytes:
-    """Both lines: what a joiner needs to show the teacher's screen."""
-    return encode_config(config) + encode_position(cursor, cell_mode)
 
 
 def _message(line: bytes) -> dict[str, Any] | None:

@@ -140,7 +140,6 @@ class EquationPane(Widget):
         self._formula_lines: tuple[object, int] | None = None
         self._cell_lines: tuple[object, int] | None = None
         self._shown = LineCache()
-        self._shown_key: tuple[object, int] | None = None
 
     def watch_view(self, view: StepView | None) -> None:
         if view is None:
@@ -155,8 +154,7 @@ class EquationPane(Widget):
             return
         # The formula lines stay while the cells are stepped: repaint only the lines that changed.
         width, height = self.size
-        self._shown_key = (key, height)
-        regions = self._shown.update(self.app.console, self._shown_key, width, self.rich_style, self._content)
+        regions = self._shown.update(self.app.console, (key, height), width, self.rich_style, self._content)
         if regions is None:
             self.refresh()
         elif regions:
@@ -240,9 +238,7 @@ class EquationPane(Widget):
         width, height = self.size
         base = self.rich_style
         if width:
-            if self._shown_key is None or self._shown_key[0] is not self._key or self._shown_key[1] != height:
-                self._shown_key = (self._key, height)  # one object per content: the cache checks it by identity
-            self._shown.strips(self.app.console, self._shown_key, width, base, self._content)
+            self._shown.strips(self.app.console, (self._key, height), width, base, self._content)
         return self._shown.line(y, width, base)
 
 
