@@ -23,7 +23,7 @@ from tuinet.cli.scenario import (
     SCENARIO_EPILOG,
     add_scenario_options,
 )
-from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_notation_option, add_transcript_options
+from tuinet.cli.transcript import TRANSCRIPT_EPILOG, add_digits_option, add_notation_option, add_transcript_options
 from tuinet.engine.train import MAX_STEPS, MAX_TRACE_NUMBERS
 
 PROG = "tuinet"
@@ -134,13 +134,7 @@ def build_parser() -> OneLineParser:
         help="open a saved session (saved in the app with ctrl+s): its network, cursor, display and notation; "
         "network and app options are then ignored",
     )
-    ui.add_argument(
-        "--digits",
-        type=int_in_range(1, 8),
-        default=3,
-        metavar="N",
-        help="decimal places shown, 1 to 8 (default: %(default)s)",
-    )
+    add_digits_option(ui)
     add_notation_option(ui)
     # Set by `tuinet serve` for the apps it starts (tuinet/app/follow.py); not for people.
     ui.add_argument("--served-as", choices=("solo", "teacher", "student", "explorer"), help=argparse.SUPPRESS)

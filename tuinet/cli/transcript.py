@@ -15,6 +15,7 @@ from tuinet.words.transcript import GRANULARITIES, transcript
 __all__ = [
     "MAX_TRANSCRIPT_ITERATIONS",
     "TRANSCRIPT_EPILOG",
+    "add_digits_option",
     "add_notation_option",
     "add_transcript_options",
     "notation_of",
@@ -38,6 +39,17 @@ examples:
   tuinet transcript --iterations 3 --granularity iteration --notation nielsen
   tuinet transcript --mistake sign --iterations 10
 """
+
+
+def add_digits_option(group: argparse._ArgumentGroup) -> None:
+    """``--digits N``: decimal places shown (the app and the transcript)."""
+    group.add_argument(
+        "--digits",
+        type=int_in_range(1, 8),
+        default=3,
+        metavar="N",
+        help="decimal places shown, 1 to 8 (default: %(default)s)",
+    )
 
 
 def add_notation_option(group: argparse._ArgumentGroup) -> None:
@@ -89,13 +101,7 @@ def add_transcript_options(parser: argparse.ArgumentParser) -> None:
     )
     add_notation_option(group)
     group.add_argument("--mistake", choices=tuple(MISTAKES), help="run one common mistake instead (see below)")
-    group.add_argument(
-        "--digits",
-        type=int_in_range(1, 8),
-        default=3,
-        metavar="N",
-        help="decimal places, 1 to 8 (default: %(default)s)",
-    )
+    add_digits_option(group)
 
 
 def run(args: argparse.Namespace) -> int:
