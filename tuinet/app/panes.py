@@ -24,7 +24,7 @@ from tuinet.app.lines import LineCache
 from tuinet.app.render import Block, Palette, flow_lines, matrix_block
 from tuinet.app.view import StepView
 
-__all__ = ["PANE_TITLES", "MatrixPane", "MatrixWidget"]
+__all__ = ["PANE_TITLES", "MatrixLines", "MatrixPane", "MatrixWidget"]
 
 GAP = 3
 """Columns between matrices side by side."""
@@ -86,12 +86,7 @@ class MatrixWidget(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._key: tuple[object, ...] | None = None
-        self._laid_out: dict[tuple[int, str], list[Text]] = {}
-        self._lines = LineCache()
-        """The lines on screen (line API: a step repaints only the lines it changed)."""
         self._palette: tuple[str, Palette] | None = None
-        self._height_for: tuple[object, int, str] | None = None
-        self.max_rows = 8
 
     def palette(self) -> Palette:
         """The component styles, looked up once per theme (13 lookups cost ~0.3 ms)."""
@@ -107,6 +102,26 @@ class MatrixWidget(Widget):
         palette = Palette(**{f.name: style(f.name.replace("_", "-")) for f in fields(Palette)})
         self._palette = (self.app.theme, palette)
         return palette
+
+    def _text(self, text: Text) -> Text:
+        text.no_wrap = True
+        text.overflow = "crop"
+        text.end = ""
+        return text
+
+
+class MatrixLines(MatrixWidget):
+    """A MatrixWidget whose content is lines of text, drawn through a line cache (Textual's line API):
+    a step renders and repaints only the lines it changed. The stage and the panes; the why-views render
+    their tables whole, as plain MatrixWidgets."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._laid_out: dict[tuple[int, str], list[Text]] = {}
+        self._lines = LineCache()
+        """The lines on screen."""
+        self._height_for: tuple[object, int, str] | None = None
+        self.max_rows = 8
 
     fits_all = False
     """Whether this widget takes one height that fits every content it may show (then new content never
@@ -194,14 +209,8 @@ class MatrixWidget(Widget):
         """The whole content as one text (what ``render_line`` draws line by line): for copying and tests."""
         return self._text(Text("\n").join(self.laid_out(self.content_size.width)))
 
-    def _text(self, text: Text) -> Text:
-        text.no_wrap = True
-        text.overflow = "crop"
-        text.end = ""
-        return text
 
-
-class MatrixPane(MatrixWidget):
+class MatrixPane(MatrixLines):
     """One of the five panes: its matrices, laid out to fit."""
 
     DEFAULT_CSS = """

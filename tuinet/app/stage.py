@@ -9,7 +9,7 @@ from textual.geometry import Offset
 
 from tuinet.app.cursor import Cursor
 from tuinet.app.lines import split_lines
-from tuinet.app.panes import MatrixWidget
+from tuinet.app.panes import MatrixLines
 from tuinet.app.render import Block, bands, flow_focus, flow_lines, matrix_block
 from tuinet.app.view import StepView
 from tuinet.engine import Operation, OpKind
@@ -20,7 +20,7 @@ from tuinet.words.symbols import symbol
 __all__ = ["StagePane"]
 
 
-class StagePane(MatrixWidget):
+class StagePane(MatrixLines):
     """The current operation with its operands and result side by side: watch the product form.
 
     Transposed operands are drawn transposed (a1ᵀ, not a1), so "row i of the left times

@@ -19,10 +19,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from tuinet.app import sessionfile
@@ -85,11 +83,6 @@ class WhyView(MatrixWidget):
         if view is not None and isinstance(view.why, self.FACTS) and self.content_key(view) != self._key:
             self._key = self.content_key(view)
             self.refresh(layout=True)
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return Widget.get_content_height(self, container, viewport, width)
-
-    render_line = Widget.render_line
 
 
 class OuterView(WhyView):
