@@ -13,6 +13,7 @@ import sys
 import termios
 import time
 from pathlib import Path
+from typing import cast
 
 import pyte
 
@@ -29,7 +30,7 @@ from tuinet.app.follow import SERVED_MAX_ITERATION, Classroom
 from tuinet.engine import NetConfig
 from tuinet.serve.auth import Credentials
 from tuinet.serve.fairshare import DEMOTED_NICE, Governor
-from tuinet.serve.groups import RENDERER_NICE
+from tuinet.serve.groups import GATHER_SECONDS, RENDERER_NICE, Group, Renderers
 from tuinet.serve.session import EXPLORER_NICE, InputBudget
 from tuinet.serve.terminal import Command, FollowerKeys, GroupKey, group_key
 
@@ -146,6 +147,38 @@ async def test_served_apps_have_no_screenshot_and_a_bounded_go_to() -> None:
 
 
 # -- the classroom over SSH ------------------------------------------------------------------------------------
+
+
+class Watcher:
+    """A follower as a group sees it: what it was sent, write by write."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+
+    def send(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def backlog(self) -> int:
+        return 0
+
+    def renderer_lost(self) -> None:
+        raise AssertionError("no renderer here to lose")
+
+
+async def test_a_frame_read_in_pieces_goes_to_each_follower_in_one_write() -> None:
+    """A frame crosses the pty 2–4 KB at a time; each follower gets it as one SSH write, not one per piece."""
+    group = Group(GroupKey(80, 24, "xterm-256color"), cast(Renderers, None))  # fan-out needs no renderer
+    watchers = [Watcher(), Watcher()]
+    group.members.update(watchers)
+    frame = [b"\x1b[1;1H" + b"a" * 4000, b"b" * 4095, b"c" * 700]
+    for piece in frame:
+        group._output(piece)
+    assert all(not w.writes for w in watchers)  # held for the rest of the frame...
+    await asyncio.sleep(GATHER_SECONDS * 5)
+    assert [w.writes for w in watchers] == [[b"".join(frame)]] * 2  # ...then sent whole, to each
+    group._output(b"next frame")
+    await asyncio.sleep(GATHER_SECONDS * 5)
+    assert [w.writes[1:] for w in watchers] == [[b"next frame"]] * 2
 
 
 async def test_followers_of_one_size_class_share_one_renderer(tmp_path: Path) -> None:
