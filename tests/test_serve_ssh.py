@@ -30,6 +30,25 @@ async def test_password_opens_the_app_and_q_ends_the_session(tmp_path: Path) -> 
             await wait_until(lambda: not pid_alive(pid))
 
 
+async def test_sessions_are_encrypted_with_aes_never_chacha20(tmp_path: Path) -> None:
+    """Clients list ChaCha20 first; the server leaves it out (ssh.ENCRYPTION_ALGS), and every client has AES."""
+    async with classroom(tmp_path) as server:
+        conn, client = await connect_app(server.port)  # asyncssh's client: chacha20-poly1305 first
+        async with conn:
+            await client.wait_for("iteration 1")
+            assert conn.get_extra_info("send_cipher") == conn.get_extra_info("recv_cipher") == "aes256-gcm@openssh.com"
+        with pytest.raises(asyncssh.KeyExchangeFailed):  # a client with nothing but ChaCha20 finds no cipher
+            await asyncssh.connect(
+                "127.0.0.1",
+                server.port,
+                username="s",
+                password=CLASS_PASSWORD,
+                known_hosts=None,
+                agent_path=None,
+                encryption_algs=["chacha20-poly1305@openssh.com"],
+            )
+
+
 async def test_keys_are_accepted_and_unknown_keys_refused(tmp_path: Path) -> None:
     """A key from --authorized-keys logs in; any other key is refused."""
     known = asyncssh.generate_private_key("ssh-ed25519")
