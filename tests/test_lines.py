@@ -117,3 +117,55 @@ def test_the_fast_renderer_draws_what_rich_draws(pieces: list[tuple[str, int]], 
 
 def _styles_by_cell(strip: Strip) -> list[Style | None]:
     return [segment.style for segment in strip for _ in segment.text]
+
+
+async def test_an_operation_that_changes_heights_is_drawn_once_at_80x24() -> None:
+    """At 80×24 the stage and the equation take the current operation's height, so a step into a new
+    operation re-lays out the screen. That layout pass draws the new heights; what it does to the widgets'
+    virtual sizes must not ask for their repaint again, a frame later (lines.own_virtual_size). Textual's
+    scrollbar, resized with the panes, still asks for a pass of its own: that frame redraws two columns."""
+    from textual.containers import ScrollableContainer
+
+    from tuinet.app import make_app
+    from tuinet.app.stage import StagePane
+    from tuinet.app.status import EquationPane
+    from tuinet.engine import NetConfig
+
+    app = make_app(NetConfig())
+    async with app.run_test(size=(80, 24)) as pilot:
+        stage, equation = app.query_one(StagePane), app.query_one(EquationPane)
+        panes = app.query_one("#panes", ScrollableContainer)
+        in_layout = False
+        asked: list[str] = []  # repaints asked for while the screen was being laid out
+        screen = app.screen
+        layout = screen._refresh_layout
+
+        def laying_out(*args: object, **kwargs: object) -> None:
+            nonlocal in_layout
+            in_layout = True
+            try:
+                layout(*args, **kwargs)  # type: ignore[arg-type]
+            finally:
+                in_layout = False
+
+        screen._refresh_layout = laying_out  # type: ignore[method-assign]
+        for widget in (stage, equation, panes):
+            refresh = widget.refresh
+
+            def counted(*regions: Region, _name: str = type(widget).__name__, _refresh=refresh, **kw: bool):  # type: ignore[no-untyped-def]
+                if in_layout:
+                    asked.append(_name)
+                return _refresh(*regions, **kw)
+
+            widget.refresh = counted  # type: ignore[method-assign]
+        height_changes = 0
+        for _ in range(40):  # iteration 1's first operations, cell by cell
+            before = (stage.size.height, equation.size.height, panes.size.height)
+            asked.clear()
+            await pilot.press(".")
+            await pilot.pause(0.1)
+            if before != (stage.size.height, equation.size.height, panes.size.height):
+                height_changes += 1
+                assert asked == [], asked
+            assert panes.show_vertical_scrollbar  # always there (blank with nothing to scroll): never a toggle
+        assert height_changes >= 2  # the case under test happened

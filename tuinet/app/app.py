@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
-from textual.containers import Horizontal, ScrollableContainer
+from textual.containers import Horizontal
 from textual.events import Event, Key, Resize
 from textual.geometry import Offset
 from textual.reactive import var
@@ -46,7 +46,7 @@ from tuinet.app.footer import FoldingFooter
 from tuinet.app.layout import PANES
 from tuinet.app.pace import DEFAULT_SPEED
 from tuinet.app.palette import save_screenshot, textual_commands
-from tuinet.app.panes import MatrixPane
+from tuinet.app.panes import MatrixPane, PanesScroll
 from tuinet.app.profiles import notation_for
 from tuinet.app.readercursor import reader_cursor
 from tuinet.app.screens import JumpScreen
@@ -127,7 +127,7 @@ class TuinetApp(SteppingActions, FileActions, ViewActions, ExplainActions):
         yield StagePane().data_bind(TuinetApp.view)
         yield PaneBar(id="pane-bar").data_bind(TuinetApp.view)
         panes = {pane: MatrixPane(pane).data_bind(TuinetApp.view) for pane in PANES}
-        with ScrollableContainer(id="panes", can_focus=False):
+        with PanesScroll(id="panes", can_focus=False):
             # Inputs and weights are small: side by side. The others are one full-width band each.
             with Horizontal(id="pane-top"):
                 yield panes["inputs"]

@@ -17,10 +17,23 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region
+from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.strip import Strip
 
-__all__ = ["LineCache", "split_lines"]
+__all__ = ["LineCache", "own_virtual_size", "split_lines"]
+
+
+def own_virtual_size() -> Reactive[Size]:
+    """A ``virtual_size`` for a widget that sets its own height and repaints its own lines.
+
+    Textual's lays out the screen again whenever a widget's virtual size changes, and that happens
+    during a layout pass: a widget whose height changed (the stage, the equation, a pane, when the
+    operation changes) would cost a second pass and a second frame, ~25 ms after the first (Textual
+    waits for its next frame tick). The widget's new size is already laid out and repainted by the
+    first pass, so here the change does neither.
+    """
+    return Reactive(Size(0, 0), layout=False, repaint=False)
 
 
 def split_lines(text: Text) -> list[Text]:

@@ -14,17 +14,18 @@ from typing import ClassVar
 from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
+from textual.containers import ScrollableContainer
 from textual.geometry import Region, Size
 from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tuinet.app.layout import PANES
-from tuinet.app.lines import LineCache
+from tuinet.app.lines import LineCache, own_virtual_size
 from tuinet.app.render import Block, Palette, flow_lines, matrix_block
 from tuinet.app.view import StepView
 
-__all__ = ["PANE_TITLES", "MatrixLines", "MatrixPane", "MatrixWidget"]
+__all__ = ["PANE_TITLES", "MatrixLines", "MatrixPane", "MatrixWidget", "PanesScroll"]
 
 GAP = 3
 """Columns between matrices side by side."""
@@ -114,6 +115,8 @@ class MatrixLines(MatrixWidget):
     """A MatrixWidget whose content is lines of text, drawn through a line cache (Textual's line API):
     a step renders and repaints only the lines it changed. The stage and the panes; the why-views render
     their tables whole, as plain MatrixWidgets."""
+
+    virtual_size = own_virtual_size()
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -296,3 +299,10 @@ class MatrixPane(MatrixLines):
 
     def build(self, view: StepView, width: int) -> list[Text]:
         return flow_lines(self._blocks(view, width), width, gap=GAP)
+
+
+class PanesScroll(ScrollableContainer):
+    """The scrolling area of the matrix panes (#panes). Its height changes with the stage's at 80×24; the
+    layout pass that gives it the new height draws it, so its new virtual size asks for nothing more."""
+
+    virtual_size = own_virtual_size()

@@ -13,7 +13,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tuinet.app.layout import PANES
-from tuinet.app.lines import LineCache, split_lines
+from tuinet.app.lines import LineCache, own_virtual_size, split_lines
 from tuinet.app.panes import PANE_TITLES
 from tuinet.app.reasons import equation_text, reason_of
 from tuinet.app.view import StepView
@@ -131,6 +131,7 @@ class EquationPane(Widget):
     }
     """
 
+    virtual_size = own_virtual_size()
     view: var[StepView | None] = var(None)
     """Bound to the app's; a var, so only a changed equation (the key below) repaints these lines."""
 
