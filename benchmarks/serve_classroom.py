@@ -6,7 +6,8 @@ Starts ``tuinet serve --ssh --follow`` on 127.0.0.1 as its own process, logs in 
 its client in a process of its own) and N students with real SSH clients (asyncssh) of mixed terminal
 sizes, then:
 
-1. reference, same run: the teacher alone steps cells (``.``) — their own latency with no class;
+1. reference, same run: the teacher alone steps cells (``.``) — their own latency with no class (after one
+   unmeasured step: the first from the start screen redraws the whole screen, and no later phase has it);
 2. the class joins; whole-server memory: RSS and PSS of the server and every process under it;
 3. follow: the teacher steps cells ``--presses`` times, each once the class has been quiet for
    150 ms. A sample is the time from the teacher's key to the *last* byte of the burst it causes on
@@ -204,6 +205,7 @@ async def run(students: int, count: int, explorers: int) -> int:
                 break
             await asyncio.sleep(0.2)
         teacher = await Teacher.start(port)
+        await teacher.press()  # the first step draws every pane for the first time: not a step like the others
         _, alone, _ = await presses(teacher, [], count)
         rows.append(
             ("teacher alone (reference)", f"p95 {p95(alone):.0f} ms", f"median {statistics.median(alone):.0f}", None)
