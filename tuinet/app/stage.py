@@ -123,7 +123,12 @@ class StagePane(MatrixLines):
         # The stage is at most half the screen (app.tcss): fewer rows per matrix (⋮, keeping the row in play)
         # rather than a result band cut off at its bottom.
         budget = max(6, self.app.size.height // 2 - 2)  # max-height 50%, less the border
+        tallest = _tallest(view)
+        tried: set[int] = set()
         for rows in (self.max_rows, 6, 4, 3):
+            if min(rows, tallest) in tried:
+                continue  # every matrix fits in both row limits: the same drawing again (4-row data, 80×24)
+            tried.add(min(rows, tallest))
             lines = self._fit(view, width, rows)
             if len(lines) <= budget:
                 break
@@ -187,6 +192,15 @@ class StagePane(MatrixLines):
         else:  # update
             parts = [operands[0]] if op.frozen else [operands[0], _op(f"− {op.scale:g}·"), operands[1]]
         return [*parts, _op("→"), block(op.result)]
+
+
+def _tallest(view: StepView) -> int:
+    """Rows of the operation's tallest matrix as the stage draws it (a transposed operand's columns)."""
+    op = view.op
+    assert op is not None
+    drawn = [(o.name, o.transpose) for o in op.operands]
+    drawn += [(name, False) for name in (op.bias, op.gate, op.result) if name]
+    return max(int(view.shown(name).values.shape[1 if transpose else 0]) for name, transpose in drawn)
 
 
 def _scaled(op: Operation, e: Block) -> list[Block]:
