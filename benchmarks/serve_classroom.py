@@ -154,6 +154,11 @@ async def presses(teacher: Teacher, followers: list[Client], count: int) -> tupl
         while time.monotonic() < deadline and any(c.last_after_mark is None for c in followers):
             await asyncio.sleep(0.002)
         await quiet(followers, timeout=5)
+        got = [(c.last_after_mark - mark) * 1000 for c in followers if c.last_after_mark is not None]
+        if VERBOSE and got:  # which steps are slow: an operation change redraws the stage
+            own_ms = "-" if end is None else f"{(end - mark) * 1000:.0f}"
+            spread = f"{min(got):.0f}/{statistics.median(got):.0f}/{max(got):.0f}"
+            print(f"step {step}: followers min/median/max {spread} ms, teacher {own_ms}")
         for client in followers:
             checkpoints[id(client)].append(client.checkpoint())
             if client.last_after_mark is not None:
