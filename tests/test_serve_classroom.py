@@ -30,8 +30,11 @@ from tuinet.app.follow import SERVED_MAX_ITERATION, Classroom
 from tuinet.engine import NetConfig
 from tuinet.serve.auth import Credentials
 from tuinet.serve.fairshare import DEMOTED_NICE, Governor
+from tuinet.serve.forks import ForkServer
 from tuinet.serve.groups import GATHER_SECONDS, RENDERER_NICE, Group, Renderers
+from tuinet.serve.launch import Limits
 from tuinet.serve.session import EXPLORER_NICE, InputBudget
+from tuinet.serve.spares import SPARE_SIZES, Spare, Spares
 from tuinet.serve.terminal import Command, FollowerKeys, GroupKey, group_key
 
 FOLLOW = {"follow": True, "credentials": Credentials(CLASS_PASSWORD, TEACHER_PASSWORD)}
@@ -343,8 +346,8 @@ async def test_f_takes_a_warm_spare_and_a_new_one_is_made(tmp_path: Path) -> Non
         student_conn, student = await connect_app(server.port, size=(120, 40))
         stack.callback(student_conn.close)
         assert server.spares is not None
-        await wait_until(lambda: bool(server.spares and server.spares.ready))
-        spare = server.spares.ready[0]
+        await wait_until(lambda: len(server.spares.ready) == len(SPARE_SIZES))  # type: ignore[union-attr]
+        (spare,) = [s for s in server.spares.ready if s.size == (120, 36)]  # the full layout's: 120×40 fits it
         assert spare.process is not None
         await teacher.wait_for("iteration 1")
         teacher.send("  ")
@@ -358,4 +361,26 @@ async def test_f_takes_a_warm_spare_and_a_new_one_is_made(tmp_path: Path) -> Non
         # Drawn at the student's own size: the footer on the last of its 40 rows (the spare's first frame may come
         # before the resized one, so wait for that row rather than for the words anywhere).
         await wait_until(lambda: "Follow teacher" in student.screen.display[39])
-        await wait_until(lambda: bool(server.spares and server.spares.ready and server.spares.ready[0] is not spare))
+        await wait_until(lambda: sorted(s.size for s in server.spares.ready) == sorted(SPARE_SIZES))  # type: ignore[union-attr]
+        assert spare not in server.spares.ready
+
+
+def test_a_student_gets_the_largest_spare_that_fits_their_terminal() -> None:
+    """A hand-over resizes within the app's layout (compact below COMPACT_BELOW, full from it), not across it."""
+    from tuinet.app.app import COMPACT_BELOW
+
+    assert max(SPARE_SIZES) == COMPACT_BELOW and min(SPARE_SIZES) == (80, 24)
+    spares = Spares(cast(ForkServer, None), [], Limits(None, None, None))
+    spares.fill = lambda: None  # type: ignore[method-assign]  # no fork server here: the choice only
+
+    def taken(size: tuple[int, int], term: str = "xterm-256color") -> tuple[int, int] | None:
+        spares.ready = [Spare(s) for s in SPARE_SIZES]
+        spare = spares.take(term, size)
+        return None if spare is None else spare.size
+
+    assert taken((80, 24)) == taken((100, 30)) == taken((200, 30)) == taken((119, 60)) == (80, 24)  # compact
+    assert taken((120, 36)) == taken((160, 50)) == taken((300, 100)) == (120, 36)  # full
+    assert taken((70, 22)) == (80, 24)  # smaller than every spare: the smallest
+    assert taken((120, 40), "xterm") is None  # another colour system: a fresh fork
+    spares.ready = [Spare((80, 24))]
+    assert (spare := spares.take("xterm-256color", (160, 50))) is not None and spare.size == (80, 24)  # any, not none

@@ -204,10 +204,11 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         """The student's (or teacher's) own app: a warm spare if one is ready, else a fresh fork."""
         assert self.term is not None
         server = self.server
-        spare = server.spares.take(self.term) if server.spares is not None and role == "explorer" else None
+        size = clamp_size(*self.size)
+        spare = server.spares.take(self.term, size) if server.spares is not None and role == "explorer" else None
         if spare is not None:
             latest = server.hub.state() if server.hub is not None else None
-            return spare.hand_over(self._own_output, clamp_size(*self.size), latest)
+            return spare.hand_over(self._own_output, size, latest)
         args = [*server.app_args(), "--served-as", role]
         inherited = None
         if server.hub is not None and role == "teacher":

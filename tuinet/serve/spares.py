@@ -7,7 +7,10 @@ request, which costs one frame. Of what it wrote while waiting, only the termina
 (alternate screen, mouse, bracketed paste, keyboard protocol) are sent to the student first; its old
 frame is not, the repaint covers the screen. The spare is replaced at once, in the background.
 
-Two are kept (a refill takes about a second). They are 256-colour (what SSH clients almost always are);
+Three are kept (a refill takes about a second), in the app's two layouts: two at 80×24 (the compact one)
+and one at 120×36, the smallest full one. A student gets the largest that fits their terminal, so the
+hand-over resizes within a layout; a resize across it (compact to full: other panes, every widget
+restyled) made the first frame ~100 ms later. They are 256-colour (what SSH clients almost always are);
 another colour system gets a fresh fork.
 """
 
@@ -31,7 +34,8 @@ from tuinet.serve.terminal import colour_term
 __all__ = ["Spare", "Spares"]
 
 SPARE_TERM = "xterm-256color"
-SPARE_SIZE = (80, 24)
+SPARE_SIZES = ((80, 24), (80, 24), (120, 36))
+"""The spares kept ready, by size. 120×36 is the app's COMPACT_BELOW: the smallest terminal with the full layout."""
 MAX_RECORDED = 1 << 20
 MODES = re.compile(rb"\x1b\[\?[0-9;]*[hl]|\x1b\[[>=<][0-9;]*u")
 """DEC private mode sets and resets, and the kitty keyboard protocol's: the state a terminal keeps."""
@@ -40,7 +44,8 @@ MODES = re.compile(rb"\x1b\[\?[0-9;]*[hl]|\x1b\[[>=<][0-9;]*u")
 class Spare:
     """One idle explorer app; its output is kept until someone takes it."""
 
-    def __init__(self) -> None:
+    def __init__(self, size: tuple[int, int]) -> None:
+        self.size = size
         self.process: AppProcess | None = None
         self.follow: socket.socket | None = None
         self._recorded = bytearray()
@@ -61,38 +66,46 @@ class Spare:
         # The position first, then the size: a resize repaints everything anyway (then no repaint line is
         # needed, which would cost a second full frame); at the spare's own size, ask for the repaint.
         # The explorer only wants its starting point: then end-of-file.
-        feed_and_close(self.follow, (latest or b"") + (REPAINT_LINE if size == SPARE_SIZE else b""))
+        feed_and_close(self.follow, (latest or b"") + (REPAINT_LINE if size == self.size else b""))
         self.process.resize(*size)
         self.follow = None
         return self.process
 
 
 class Spares:
-    """Keeps ``keep`` spare explorers ready."""
+    """Keeps a spare explorer ready for each of ``sizes``."""
 
-    def __init__(self, forks: ForkServer, app_args: list[str], limits: Limits, keep: int = 2) -> None:
+    def __init__(
+        self, forks: ForkServer, app_args: list[str], limits: Limits, sizes: tuple[tuple[int, int], ...] = SPARE_SIZES
+    ) -> None:
         self.forks = forks
         self.app_args = app_args
         self.limits = limits
-        self.keep = keep
+        self.sizes = sizes
         self.ready: list[Spare] = []
-        self._making = 0
+        self._making: list[tuple[int, int]] = []
         self._closed = False
 
     def fill(self) -> None:
-        while not self._closed and len(self.ready) + self._making < self.keep:
-            self._making += 1
-            asyncio.get_running_loop().create_task(self._make())
+        if self._closed:
+            return
+        wanted = list(self.sizes)
+        for size in [spare.size for spare in self.ready] + self._making:
+            if size in wanted:
+                wanted.remove(size)
+        for size in wanted:
+            self._making.append(size)
+            asyncio.get_running_loop().create_task(self._make(size))
 
-    async def _make(self) -> None:
-        spare = Spare()
+    async def _make(self, size: tuple[int, int]) -> None:
+        spare = Spare(size)
         ours, theirs = socket.socketpair()
         try:
             spare.process = await AppProcess.fork(
                 self.forks,
                 [*self.app_args, "--served-as", "explorer", "--follow-fd", "3"],
                 term=SPARE_TERM,
-                size=SPARE_SIZE,
+                size=size,
                 limits=self.limits,
                 nice=0,  # reniced when taken (session.START_BOOST): an idle spare costs no CPU anyway
                 on_output=spare.output,
@@ -104,7 +117,7 @@ class Spares:
             return
         finally:
             theirs.close()
-            self._making -= 1
+            self._making.remove(size)
         spare.follow = ours
         if self._closed:
             await spare.process.stop()
@@ -123,12 +136,18 @@ class Spares:
                 spare.follow.close()
             self.fill()
 
-    def take(self, term: str) -> Spare | None:
-        """A ready spare for a terminal of this kind, or None (then fork a fresh app)."""
+    def take(self, term: str, size: tuple[int, int]) -> Spare | None:
+        """A ready spare for a terminal of this kind and size, or None (then fork a fresh app): the largest that
+        fits in the terminal (the same layout as it will have), else the smallest."""
         if colour_term(term) != SPARE_TERM or not self.ready:
             self.fill()
             return None
-        spare = self.ready.pop(0)
+        fits = [s for s in self.ready if s.size[0] <= size[0] and s.size[1] <= size[1]]
+        if fits:
+            spare = max(fits, key=lambda s: s.size[0] * s.size[1])
+        else:
+            spare = min(self.ready, key=lambda s: s.size[0] * s.size[1])
+        self.ready.remove(spare)
         self.fill()
         return spare
 
