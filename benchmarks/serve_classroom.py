@@ -60,6 +60,7 @@ from benchmarks.ssh_class import (
     quiet,
     wait_for,
 )
+from tuinet.app.follow import NOTICE_SECONDS
 
 CLASS, TEACHER = "bench-class-password", "bench-teacher-secret"
 SIZES = ((80, 24), (100, 30), (120, 40), (132, 43), (90, 28), (160, 50))
@@ -227,6 +228,9 @@ async def run(students: int, count: int, explorers: int) -> int:
             pairs.append(await connect(port, CLASS, SIZES[n % len(SIZES)], "xterm-256color"))
         clients = [c for _, c in pairs]
         seen = await wait_for(clients, b"iteration", timeout=120)  # marks: set when each client was made
+        # Each renderer shows the class notice ("following the teacher's screen") for NOTICE_SECONDS: its going
+        # is a frame of its own, which would land in some step's window and stretch that step's burst.
+        await asyncio.sleep(max(0.0, start + NOTICE_SECONDS + 1.0 - time.monotonic()))
         await quiet(clients, 1.0, timeout=60)
         joined = time.monotonic() - start
         pids = [server.pid, *descendants(server.pid)]

@@ -39,6 +39,7 @@ from tuinet.classroom.protocol import CONFIG_PREFIX, MAX_FOLLOW_LINE, REJOIN_STA
 from tuinet.engine import NetConfig, TuinetError, build
 
 __all__ = [
+    "NOTICE_SECONDS",
     "REJOIN_STATUS",
     "REPAINT_MARKER",
     "ROLES",
@@ -63,6 +64,8 @@ FILE_ACTIONS = frozenset({"save", "load", "export"})
 """Off in every served app: they would read or write files on the server."""
 RENDERER_ACTIONS = frozenset({"follow", "quit"})
 """All a shared renderer's footer shows: the server reads its viewers' keys, and acts on f and q only."""
+NOTICE_SECONDS = 4.0
+"""How long a served app's class notice (following, teacher, exploring) stays on screen."""
 SERVED_MAX_ITERATION = 100_000
 """How far a served app may compute: a go-to 10,000,000 would hold a core for minutes."""
 
@@ -207,10 +210,10 @@ class Classroom:
             self._socket.setblocking(False)
             asyncio.get_running_loop().add_reader(self._socket.fileno(), self._readable)
         if self.role == "student":
-            host.post_message(ClassNotice("following the teacher's screen — f explores on your own", 4))
+            host.post_message(ClassNotice("following the teacher's screen — f explores on your own", NOTICE_SECONDS))
         elif self.role == "teacher":
             self._socket.settimeout(0.5)
-            host.post_message(ClassNotice("you are the teacher: every student follows your screen", 4))
+            host.post_message(ClassNotice("you are the teacher: every student follows your screen", NOTICE_SECONDS))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Textual's check_action: False hides a key, None shows it disabled."""
@@ -280,7 +283,7 @@ class Classroom:
         if REPAINT_LINE.strip() in lines:
             self._host.post_message(RepaintRequested())
         if self.role == "explorer" and lines:  # handed to a student now (it may have been a warm spare)
-            self._host.post_message(ClassNotice("exploring on your own — f follows the teacher again", 4))
+            self._host.post_message(ClassNotice("exploring on your own — f follows the teacher again", NOTICE_SECONDS))
         position: tuple[Cursor, bool] | None = None
         for line in lines:  # in order: a position is on the network sent before it
             config = decode_config(line)
