@@ -207,6 +207,29 @@ def test_a_data_dir_that_is_a_file_is_one_line(tmp_path: Path, capsys: pytest.Ca
     assert err == f"tuinet: error: data directory {target} is not a directory"
 
 
+async def test_x11_forwarding_requests_are_refused_and_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """ssh -X: the request is refused, the session still opens, and the log says who asked, with the escaped proto."""
+    (tmp_path / "Xauthority").write_bytes(b"")  # no entry: asyncssh's client makes up a cookie
+    async with classroom(tmp_path) as server:
+        with caplog.at_level(logging.INFO, logger="tuinet.serve"):
+            conn = await asyncssh.connect(
+                "127.0.0.1", server.port, username="s", password=CLASS_PASSWORD, known_hosts=None, client_keys=None
+            )
+            async with conn:
+                chan, _ = await conn.create_session(
+                    asyncssh.SSHClientSession,
+                    term_type="xterm",
+                    encoding=None,
+                    x11_forwarding="ignore_failure",
+                    x11_display="localhost:0",
+                    x11_auth_path=str(tmp_path / "Xauthority"),
+                )
+                await wait_until(lambda: any('what="X11 forwarding"' in r.getMessage() for r in caplog.records))
+                assert not chan.is_closing()  # refused, not fatal: the app still runs
+    (line,) = [r.getMessage() for r in caplog.records if 'what="X11 forwarding"' in r.getMessage()]
+    assert "event=refused" in line and "peer=127.0.0.1:" in line and "proto=" in line
+
+
 async def test_agent_forwarding_requests_are_refused_and_logged(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
