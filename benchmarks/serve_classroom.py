@@ -230,11 +230,11 @@ async def run(students: int, count: int, explorers: int) -> int:
             pairs.append(await connect(port, CLASS, SIZES[n % len(SIZES)], "xterm-256color"))
         clients = [c for _, c in pairs]
         seen = await wait_for(clients, b"iteration", timeout=120)  # marks: set when each client was made
+        await quiet(clients, 1.0, timeout=60)
+        joined = time.monotonic() - start
         # Each renderer shows the class notice ("following the teacher's screen") for NOTICE_SECONDS: its going
         # is a frame of its own, which would land in some step's window and stretch that step's burst.
         await asyncio.sleep(max(0.0, start + NOTICE_SECONDS + 1.0 - time.monotonic()))
-        await quiet(clients, 1.0, timeout=60)
-        joined = time.monotonic() - start
         pids = [server.pid, *descendants(server.pid)]
         rss = sum(kib(p, "VmRSS") for p in pids) / 1024
         pss = sum(kib(p, "Pss", "smaps_rollup") for p in pids) / 1024
