@@ -26,6 +26,7 @@ from tuinet.serve.hub import Hub
 from tuinet.serve.launch import Limits
 from tuinet.serve.logs import event
 from tuinet.serve.process import AppProcess
+from tuinet.serve.tasks import background
 from tuinet.serve.terminal import PRELUDE, GroupKey
 
 __all__ = ["RENDERER_NICE", "Follower", "Renderers"]
@@ -95,7 +96,7 @@ class Group:
         event("renderer", group=self.key, pid=self.process.pid)
         if self.waiting:
             self._ask_repaint()
-        asyncio.get_running_loop().create_task(self._watch(self.process))
+        background(self._watch(self.process))
 
     async def _watch(self, process: AppProcess) -> None:
         status = await process.wait()
@@ -142,7 +143,7 @@ class Group:
         if self.empty and self.process is not None:
             if self._renderers.groups.get(self.key) is self:
                 del self._renderers.groups[self.key]
-            asyncio.get_running_loop().create_task(self.process.stop())
+            background(self.process.stop())
 
     # -- fan-out ---------------------------------------------------------------------------------
 
@@ -203,7 +204,7 @@ class Renderers:
         if group is None:
             group = self.groups[key] = Group(key, self)
             group.add(member)
-            asyncio.get_running_loop().create_task(self._start(group))
+            background(self._start(group))
         else:
             group.add(member)
         return group

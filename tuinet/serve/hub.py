@@ -22,12 +22,10 @@ import socket
 
 from tuinet.classroom.protocol import CONFIG_PREFIX, MAX_FOLLOW_LINE
 from tuinet.serve.logs import event
+from tuinet.serve.tasks import background
 
-__all__ = ["MAX_MESSAGE", "Hub", "feed_and_close"]
+__all__ = ["Hub", "feed_and_close"]
 
-
-MAX_MESSAGE = MAX_FOLLOW_LINE
-"""A longer line from a teacher is dropped."""
 MAX_BACKLOG = 64 * 1024
 """A student whose unread data exceeds this skips messages until it catches up."""
 
@@ -46,7 +44,7 @@ class Hub:
     async def add_teacher(self) -> socket.socket:
         """A socket for a teacher's app to inherit; what it writes is published."""
         ours, theirs = socket.socketpair()
-        reader, writer = await asyncio.open_unix_connection(sock=ours, limit=MAX_MESSAGE)
+        reader, writer = await asyncio.open_unix_connection(sock=ours, limit=MAX_FOLLOW_LINE)
         task = asyncio.create_task(self._read_teacher(reader, writer))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -80,7 +78,7 @@ class Hub:
             while True:
                 try:
                     line = await reader.readline()
-                except ValueError:  # longer than MAX_MESSAGE: skip to the next newline
+                except ValueError:  # longer than MAX_FOLLOW_LINE: skip to the next newline
                     event("follow_dropped", logging.WARNING, reason="over-long message from the teacher")
                     continue
                 if not line:
@@ -115,9 +113,6 @@ class Hub:
             task.cancel()
 
 
-_feeding: set[asyncio.Task[None]] = set()
-
-
 def feed_and_close(sock: socket.socket, data: bytes) -> None:
     """Write ``data`` to ``sock`` in the background, then close it: a large network line does not fit a
     socket's buffer, and its reader (an app being started) is not reading yet."""
@@ -141,6 +136,4 @@ def feed_and_close(sock: socket.socket, data: bytes) -> None:
         finally:
             sock.close()
 
-    task = asyncio.get_running_loop().create_task(feed())
-    _feeding.add(task)  # asyncio keeps only a weak reference to a task
-    task.add_done_callback(_feeding.discard)
+    background(feed())

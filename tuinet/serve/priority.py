@@ -23,6 +23,7 @@ import contextlib
 import os
 
 from tuinet.serve.launch import set_session_nice
+from tuinet.serve.tasks import background
 
 __all__ = ["lower_soon"]
 
@@ -45,12 +46,7 @@ def lower_soon(pid: int, nice: int) -> None:
     """
     _renice_group(pid, nice)
     if not set_session_nice(pid, nice):
-        task = asyncio.get_running_loop().create_task(_retry(pid, nice))
-        _pending.add(task)  # asyncio keeps only a weak reference to a task
-        task.add_done_callback(_pending.discard)
-
-
-_pending: set[asyncio.Task[None]] = set()
+        background(_retry(pid, nice))
 
 
 async def _retry(pid: int, nice: int) -> None:

@@ -32,6 +32,7 @@ from tuinet.serve.priority import lower_soon
 from tuinet.serve.process import AppProcess, clean_term
 from tuinet.serve.settings import Settings
 from tuinet.serve.spares import Spares
+from tuinet.serve.tasks import background
 from tuinet.serve.terminal import RESTORE, Command, FollowerKeys, clamp_size, group_key
 
 __all__ = ["EXPLORER_NICE", "AppSession", "InputBudget", "SessionConnection", "SessionServer"]
@@ -157,7 +158,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             self.chan.exit(1)
             return
         self.server.sessions.add(self)
-        asyncio.get_running_loop().create_task(self._run())
+        background(self._run())
 
     # -- the session's life --------------------------------------------------------------------------
 
@@ -207,8 +208,8 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         size = clamp_size(*self.size)
         spare = server.spares.take(self.term, size) if server.spares is not None and role == "explorer" else None
         if spare is not None:
-            latest = server.hub.state() if server.hub is not None else None
-            return spare.hand_over(self._own_output, size, latest)
+            state = server.hub.state() if server.hub is not None else None
+            return spare.hand_over(self._own_output, size, state)
         args = [*server.app_args(), "--served-as", role]
         inherited = None
         if server.hub is not None and role == "teacher":
@@ -342,7 +343,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         self.connection.disconnect(f"idle for {timeout:.0f} s")
 
     def connection_lost(self, exc: Exception | None) -> None:
-        asyncio.get_running_loop().create_task(self.end())
+        background(self.end())
 
     async def end(self) -> None:
         """Stop the app (if still running) and forget the session; safe to call more than once."""

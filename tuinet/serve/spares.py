@@ -16,7 +16,6 @@ another colour system gets a fresh fork.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import re
@@ -29,6 +28,7 @@ from tuinet.serve.hub import feed_and_close
 from tuinet.serve.launch import Limits
 from tuinet.serve.logs import event
 from tuinet.serve.process import AppProcess
+from tuinet.serve.tasks import background
 from tuinet.serve.terminal import colour_term
 
 __all__ = ["Spare", "Spares"]
@@ -57,7 +57,7 @@ class Spare:
         elif len(self._recorded) + len(data) <= MAX_RECORDED:
             self._recorded += data
 
-    def hand_over(self, sink: Callable[[bytes], None], size: tuple[int, int], latest: bytes | None) -> AppProcess:
+    def hand_over(self, sink: Callable[[bytes], None], size: tuple[int, int], state: bytes | None) -> AppProcess:
         """Give the app to a student: its output to ``sink``, their size, the teacher's position."""
         assert self.process is not None and self.follow is not None
         sink(b"".join(MODES.findall(self._recorded)))
@@ -66,7 +66,7 @@ class Spare:
         # The position first, then the size: a resize repaints everything anyway (then no repaint line is
         # needed, which would cost a second full frame); at the spare's own size, ask for the repaint.
         # The explorer only wants its starting point: then end-of-file.
-        feed_and_close(self.follow, (latest or b"") + (REPAINT_LINE if size == self.size else b""))
+        feed_and_close(self.follow, (state or b"") + (REPAINT_LINE if size == self.size else b""))
         self.process.resize(*size)
         self.follow = None
         return self.process
@@ -95,7 +95,7 @@ class Spares:
                 wanted.remove(size)
         for size in wanted:
             self._making.append(size)
-            asyncio.get_running_loop().create_task(self._make(size))
+            background(self._make(size))
 
     async def _make(self, size: tuple[int, int]) -> None:
         spare = Spare(size)
@@ -124,7 +124,7 @@ class Spares:
             ours.close()
             return
         self.ready.append(spare)
-        asyncio.get_running_loop().create_task(self._watch(spare))
+        background(self._watch(spare))
 
     async def _watch(self, spare: Spare) -> None:
         assert spare.process is not None

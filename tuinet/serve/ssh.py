@@ -36,6 +36,7 @@ from tuinet.serve.process import app_env
 from tuinet.serve.session import AppSession
 from tuinet.serve.settings import Settings
 from tuinet.serve.spares import Spares
+from tuinet.serve.tasks import background
 
 __all__ = ["AppSession", "ClassroomServer", "Connection"]
 
@@ -213,7 +214,7 @@ class Connection(asyncssh.SSHServer):
             reason=str(exc) if exc else None,  # a client's own words: escaped by event()
         )
         if self.session is not None:
-            asyncio.get_running_loop().create_task(self.session.end())
+            background(self.session.end())
         server.settings.throttle.forget_old()
 
     def disconnect(self, reason: str, code: int = asyncssh.DISC_BY_APPLICATION) -> None:
