@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.strip import Strip
+from textual.widget import Widget
 
 __all__ = ["LineCache", "own_virtual_size", "split_lines"]
 
@@ -130,3 +131,21 @@ class LineCache:
     def line(self, y: int, width: int, base: Style) -> Strip:
         """Row ``y`` of what ``strips`` last made (blank beyond it)."""
         return self._strips[y] if y < len(self._strips) else Strip.blank(width, base)
+
+    # -- for a widget: what its step and its render_line do with the cache --------------------------------------
+
+    def repaint(self, widget: Widget, key: object, make: Callable[[], list[Text]]) -> None:
+        """Bring ``widget``'s lines up to ``key`` and refresh only the rows that changed (all, if its width or
+        style did)."""
+        regions = self.update(widget.app.console, key, widget.size.width, widget.rich_style, make)
+        if regions is None:
+            widget.refresh()
+        elif regions:
+            widget.refresh(*regions)
+
+    def render_line(self, widget: Widget, y: int, key: object, make: Callable[[], list[Text]]) -> Strip:
+        """Row ``y`` of ``widget``'s content ``key``: Textual's ``render_line``, from the cache."""
+        width, base = widget.size.width, widget.rich_style
+        if width:
+            self.strips(widget.app.console, key, width, base, make)
+        return self.line(y, width, base)

@@ -15,7 +15,7 @@ from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual.containers import ScrollableContainer
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
@@ -178,11 +178,7 @@ class MatrixLines(MatrixWidget):
             self.refresh(layout=True)  # the height changed: a layout pass (it costs a frame of its own)
             return
         # Same height: repaint only the lines that changed (one cell step changes one or two).
-        regions = self._update_lines(width)
-        if regions is None:
-            self.refresh()
-        elif regions:
-            self.refresh(*regions)
+        self._lines.repaint(self, after, lambda: after)
 
     def laid_out(self, width: int) -> list[Text]:
         """The content's lines at ``width``, built once per content, width and theme."""
@@ -194,16 +190,9 @@ class MatrixLines(MatrixWidget):
             self._laid_out[cache_key] = lines
         return lines
 
-    def _update_lines(self, width: int) -> list[Region] | None:
-        lines = self.laid_out(width)
-        return self._lines.update(self.app.console, lines, width, self.rich_style, lambda: lines)
-
     def render_line(self, y: int) -> Strip:
-        width, base = self.size.width, self.rich_style
-        if width:
-            lines = self.laid_out(width)
-            self._lines.strips(self.app.console, lines, width, base, lambda: lines)
-        return self._lines.line(y, width, base)
+        lines = self.laid_out(self.size.width) if self.size.width else []
+        return self._lines.render_line(self, y, lines, lambda: lines)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.laid_out(width))

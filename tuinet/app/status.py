@@ -154,12 +154,7 @@ class EquationPane(Widget):
             self.refresh()  # a new height: the layout pass that follows repaints it all
             return
         # The formula lines stay while the cells are stepped: repaint only the lines that changed.
-        width, height = self.size
-        regions = self._shown.update(self.app.console, (key, height), width, self.rich_style, self._content)
-        if regions is None:
-            self.refresh()
-        elif regions:
-            self.refresh(*regions)
+        self._shown.repaint(self, (key, self.size.height), self._content)
 
     def on_resize(self) -> None:
         # Only a new width re-wraps the text; a new height is this pane's own doing (_fit), already drawn.
@@ -236,11 +231,7 @@ class EquationPane(Widget):
         return Text("\n").join(self._content())
 
     def render_line(self, y: int) -> Strip:
-        width, height = self.size
-        base = self.rich_style
-        if width:
-            self._shown.strips(self.app.console, (self._key, height), width, base, self._content)
-        return self._shown.line(y, width, base)
+        return self._shown.render_line(self, y, (self._key, self.size.height), self._content)
 
 
 class PaneBar(Widget):
