@@ -17,6 +17,8 @@ from pathlib import Path
 import asyncssh
 import pyte
 
+from tuinet.serve.fairshare import cpu_seconds
+
 __all__ = [
     "EMULATED_MS",
     "QUIET",
@@ -98,10 +100,7 @@ class Client(asyncssh.SSHClientSession[bytes]):
 
     def step(self) -> tuple[str, ...] | None:
         """What the screen's status line says now (emulated here: never inside a timed window)."""
-        self.stream.feed(bytes(self.unparsed))
-        self.unparsed.clear()
-        match = STEP.search(self.screen.display[0])
-        return match.groups(default="") if match else None
+        return self.step_at([self.checkpoint()])[0]
 
     def send(self, keys: bytes) -> None:
         assert self.chan is not None
@@ -117,11 +116,8 @@ def kib(pid: int, field: str, name: str = "status") -> int:
 
 
 def cpu_ms(pid: int) -> float:
-    """User + system CPU time of ``pid`` so far, in ms."""
-    with contextlib.suppress(OSError):
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
-    return 0.0
+    """User + system CPU time of ``pid`` so far, in ms (0 once it has gone): the governor's own reading."""
+    return 1000 * (cpu_seconds(pid) or 0.0)
 
 
 def comm(pid: int) -> str:
